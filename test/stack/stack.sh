@@ -1,0 +1,369 @@
+#!/usr/bin/env bash
+# The local test stack, without Docker: MariaDB, Kafka (KRaft) and Apicurio Registry (Confluent API),
+# each bound to 127.0.0.1, with data and logs under .stack/.
+#
+#   stack.sh up       start whatever is not running; idempotent; waits until each service answers
+#   stack.sh down     stop everything this script started
+#   stack.sh status   one line per service: state, pid, port, RSS
+#   stack.sh libs kafka|oracle   resolve one Maven module of test/stack/maven only
+#
+# Installs what a fresh machine lacks (mariadb-server, a JRE, Maven) with apt-get.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STACK=${BINLOGD_STACK_DIR:-$ROOT/.stack}
+START_TIMEOUT=${STACK_START_TIMEOUT:-180}
+export PATH="$PATH:/usr/sbin:/sbin"
+
+MARIADB_PORT=13306
+KAFKA_PORT=19092
+KAFKA_CONTROLLER_PORT=19093
+REGISTRY_PORT=18081
+REGISTRY_MANAGEMENT_PORT=19000
+
+# Apicurio 3.1+ needs Java 21; 3.0.9 runs on the Java 17 every machine here can install from Debian.
+APICURIO_ARTIFACT=io.apicurio:apicurio-registry-app:3.0.9:tar.gz:all
+
+# The second MariaDB runs our users' own server settings (compressed binlog, GTID domain 1).
+USER_EXAMPLE_MARIADB_PORT=13307
+
+# The CDC account binlogd and the Debezium oracle use; root is for tests that write DDL and rows.
+CDC_USER=binlogd
+CDC_PASSWORD=binlogd
+ROOT_PASSWORD=root
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------- prerequisites
+
+apt_updated=0
+apt_install() {
+  command -v apt-get >/dev/null || die "'$1' is missing and apt-get is not available to install package '$2'"
+  if [ "$apt_updated" = 0 ]; then
+    log "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >"$STACK/apt.log" 2>&1 || { tail -n 20 "$STACK/apt.log" >&2; die "apt-get update failed"; }
+    apt_updated=1
+  fi
+  log "installing Debian package $2 (for $1)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$2" >>"$STACK/apt.log" 2>&1 \
+    || { tail -n 20 "$STACK/apt.log" >&2; die "apt-get install $2 failed"; }
+}
+
+require() { command -v "$1" >/dev/null || apt_install "$1" "$2"; }
+
+require_tools() {
+  require mariadbd mariadb-server
+  require mariadb mariadb-client
+  require java openjdk-17-jre-headless
+  require mvn maven
+  require curl curl
+}
+
+# Resolves one Maven module of test/stack/maven into .stack/lib/<name>, once per pom content, so a
+# second start never touches the network (artifacts are also cached in ~/.m2).
+resolve_libs() {
+  local name=$1 pom="$ROOT/test/stack/maven/$1/pom.xml" stamp="$STACK/lib/$1.sha256" sum
+  sum=$(sha256sum "$pom" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -d "$STACK/lib/$name" ]; then return 0; fi
+  log "resolving $name from Maven Central"
+  # target/ holds the dependency plugin's "already unpacked" markers: never let a stale one skip work.
+  rm -rf "${STACK:?}/lib/$name" "$ROOT/test/stack/maven/$name/target"
+  mkdir -p "$STACK/lib"
+  if ! mvn -B -q -f "$pom" package >"$STACK/lib/$name.maven.log" 2>&1; then
+    grep -E 'ERROR' "$STACK/lib/$name.maven.log" | head -n 20 >&2
+    die "could not resolve $name with Maven (full log: $STACK/lib/$name.maven.log)"
+  fi
+  rm -rf "$ROOT/test/stack/maven/$name/target"
+  echo "$sum" >"$stamp"
+}
+
+# Apicurio's 3.0.9 artifact descriptor names a parent POM that Central does not have, which the
+# descriptor-reading goals (copy, unpack, get in 3.x) reject; the 2.8 `get` goal with
+# transitive=false fetches the archive itself. It lands in the local repository (~/.m2).
+resolve_registry() {
+  local stamp="$STACK/lib/apicurio.artifact" g a v t c archive
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$APICURIO_ARTIFACT" ] && [ -d "$STACK/lib/apicurio" ]; then return 0; fi
+  log "resolving $APICURIO_ARTIFACT from Maven Central"
+  mkdir -p "$STACK/lib"
+  rm -rf "${STACK:?}/lib/apicurio"
+  (cd "$STACK/lib" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:2.8:get \
+    -Dartifact="$APICURIO_ARTIFACT" -Dtransitive=false >"$STACK/lib/apicurio.maven.log" 2>&1) \
+    || { grep ERROR "$STACK/lib/apicurio.maven.log" | head -n 10 >&2; die "could not resolve $APICURIO_ARTIFACT"; }
+  IFS=: read -r g a v t c <<<"$APICURIO_ARTIFACT"
+  archive="${MAVEN_LOCAL_REPOSITORY:-$HOME/.m2/repository}/${g//.//}/$a/$v/$a-$v-$c.$t"
+  mkdir -p "$STACK/lib/apicurio"
+  tar -xzf "$archive" -C "$STACK/lib/apicurio" || die "could not unpack $archive"
+  echo "$APICURIO_ARTIFACT" >"$stamp"
+}
+
+# ---------------------------------------------------------------- process helpers
+
+# Starts a daemon detached from this script: its own session (a Ctrl-C in the caller's terminal does not
+# reach it) and none of our file descriptors, above all not the stack lock, which it would hold forever.
+# Prints the daemon's pid.
+spawn() {
+  local workdir=$1 logfile=$2; shift 2
+  (
+    cd "$workdir"
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid "$@" >>"$logfile" 2>&1 </dev/null
+  ) &
+  echo $!
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A pid file is trusted only while its process is alive and is the program we started there.
+live_pid() {
+  local name=$1 marker=$2 pid
+  pid=$(cat "$STACK/$name.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$marker"; then
+    echo "$pid"
+  elif [ -f "$STACK/$name.pid" ]; then
+    log "removing stale pid file of $name"
+    rm -f "$STACK/$name.pid"
+  fi
+}
+
+# Waits until `check` succeeds; fails fast with the log tail if the process dies or time runs out.
+wait_ready() {
+  local name=$1 pid=$2 logfile=$3 check=$4 started=$SECONDS
+  while ! $check; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited during start; last lines of $logfile:"
+      tail -n 30 "$logfile" >&2 || true
+      die "$name failed to start"
+    fi
+    if [ $((SECONDS - started)) -ge "$START_TIMEOUT" ]; then
+      log "$name not ready after ${START_TIMEOUT}s; last lines of $logfile:"
+      tail -n 30 "$logfile" >&2 || true
+      die "$name did not become ready"
+    fi
+    sleep 0.3
+  done
+  log "$name ready in $((SECONDS - started))s (pid $pid)"
+}
+
+ensure_port_free() {
+  if port_open "$1"; then
+    die "port $1 ($2) is already in use by a process this stack did not start; stop it or free the port"
+  fi
+}
+
+stop_process() {
+  local name=$1 marker=$2 pid i
+  pid=$(live_pid "$name" "$marker")
+  [ -n "$pid" ] || { log "$name not running"; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name did not stop in 30s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$STACK/$name.pid"
+  log "$name stopped"
+}
+
+# ---------------------------------------------------------------- MariaDB
+
+mariadb_sql() { mariadb --no-defaults --socket="$STACK/$1/mysqld.sock" -uroot -N -B -e "$2"; }
+
+start_mariadb() {
+  local name=$1 port=$2 cnf=$3 dir="$STACK/$1" pid
+  pid=$(live_pid "$name" mariadbd)
+  if [ -n "$pid" ]; then
+    # shellcheck disable=SC2317
+    ping_it() { mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -uroot ping >/dev/null 2>&1; }
+    wait_ready "$name" "$pid" "$dir/mariadbd.log" ping_it
+    return 0
+  fi
+  ensure_port_free "$port" "$name"
+  mkdir -p "$dir"
+  if [ ! -d "$dir/data/mysql" ]; then
+    rm -rf "$dir/data"
+    mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal \
+      --skip-test-db --user=root >"$dir/install.log" 2>&1 \
+      || { tail -n 20 "$dir/install.log" >&2; die "mariadb-install-db failed for $name"; }
+  fi
+  # --defaults-file must come first; the file holds the CDC settings, the command line the paths.
+  pid=$(spawn "$dir" "$dir/stdout.log" mariadbd --defaults-file="$cnf" --datadir="$dir/data" \
+    --socket="$dir/mysqld.sock" --port="$port" --bind-address=127.0.0.1 --user=root --skip-name-resolve \
+    --pid-file="$dir/mariadbd.pid" --log-error="$dir/mariadbd.log" \
+    --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --sync-binlog=0)
+  echo "$pid" >"$STACK/$name.pid"
+  touch "$dir/mariadbd.log"
+  ping_it() { mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -uroot ping >/dev/null 2>&1; }
+  wait_ready "$name" "$pid" "$dir/mariadbd.log" ping_it
+  # With skip-name-resolve, TCP clients from 127.0.0.1 match these accounts, never root@localhost.
+  mariadb_sql "$name" "
+    CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';
+    ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$ROOT_PASSWORD';
+    GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+    CREATE USER IF NOT EXISTS '$CDC_USER'@'127.0.0.1';
+    ALTER USER '$CDC_USER'@'127.0.0.1' IDENTIFIED BY '$CDC_PASSWORD';
+    GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '$CDC_USER'@'127.0.0.1';
+    FLUSH PRIVILEGES;" || die "could not create the accounts on $name"
+}
+
+# ---------------------------------------------------------------- Kafka
+
+kafka_ready() { port_open "$KAFKA_PORT" && grep -q 'Kafka Server started' "$STACK/kafka/logs/server.log" 2>/dev/null; }
+
+start_kafka() {
+  local dir="$STACK/kafka" lib="$STACK/lib/kafka" pid cluster
+  pid=$(live_pid kafka kafka.Kafka)
+  if [ -n "$pid" ]; then wait_ready kafka "$pid" "$dir/logs/server.log" kafka_ready; return 0; fi
+  ensure_port_free "$KAFKA_PORT" kafka
+  ensure_port_free "$KAFKA_CONTROLLER_PORT" "kafka controller"
+  mkdir -p "$dir/logs"
+  cat >"$dir/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=1
+default.replication.factor=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+EOF
+  cat >"$dir/log4j.properties" <<'EOF'
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=${kafka.logs.dir}/server.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.state.change.logger=WARN
+EOF
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    cluster=$(java -cp "$lib/*" kafka.tools.StorageTool random-uuid 2>/dev/null) || die "kafka StorageTool random-uuid failed"
+    java -cp "$lib/*" kafka.tools.StorageTool format -t "$cluster" -c "$dir/server.properties" -g \
+      >"$dir/logs/format.log" 2>&1 || { tail -n 20 "$dir/logs/format.log" >&2; die "formatting Kafka storage failed"; }
+  fi
+  [ -f "$dir/logs/server.log" ] && mv "$dir/logs/server.log" "$dir/logs/server.log.1"
+  touch "$dir/logs/server.log"
+  pid=$(spawn "$dir" "$dir/logs/stdout.log" java -Xms256m -Xmx512m \
+    -Dlog4j.configuration="file:$dir/log4j.properties" -Dkafka.logs.dir="$dir/logs" \
+    -cp "$lib/*" kafka.Kafka "$dir/server.properties")
+  echo "$pid" >"$STACK/kafka.pid"
+  wait_ready kafka "$pid" "$dir/logs/server.log" kafka_ready
+}
+
+# ---------------------------------------------------------------- schema registry (Apicurio)
+
+registry_ready() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7/subjects")" = 200 ]
+}
+
+start_registry() {
+  local dir="$STACK/registry" pid
+  pid=$(live_pid registry apicurio-registry-app)
+  if [ -n "$pid" ]; then wait_ready registry "$pid" "$dir/registry.log" registry_ready; return 0; fi
+  ensure_port_free "$REGISTRY_PORT" "schema registry"
+  ensure_port_free "$REGISTRY_MANAGEMENT_PORT" "schema registry management"
+  mkdir -p "$dir"
+  : >"$dir/registry.log"
+  pid=$(spawn "$dir" "$dir/registry.log" java -Xms128m -Xmx384m \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MANAGEMENT_PORT" \
+    -jar "$STACK/lib/apicurio/$(basename "$STACK"/lib/apicurio/*-runner.jar)")
+  echo "$pid" >"$STACK/registry.pid"
+  wait_ready registry "$pid" "$dir/registry.log" registry_ready
+  # A global BACKWARD rule makes Apicurio answer per-subject config like a Confluent registry
+  # (see test-stack.md). Storage is in memory, so this is set on every start.
+  curl -s -f -o /dev/null -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
+    --data '{"compatibility":"BACKWARD"}' "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7/config" \
+    || die "could not set the registry's global compatibility to BACKWARD"
+}
+
+# ---------------------------------------------------------------- commands
+
+write_env() {
+  cat >"$STACK/env" <<EOF
+KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+SCHEMA_REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7
+MARIADB_HOST=127.0.0.1
+MARIADB_PORT=$MARIADB_PORT
+MARIADB_USER=$CDC_USER
+MARIADB_PASSWORD=$CDC_PASSWORD
+MARIADB_ROOT_USER=root
+MARIADB_ROOT_PASSWORD=$ROOT_PASSWORD
+MARIADB_USER_EXAMPLE_PORT=$USER_EXAMPLE_MARIADB_PORT
+EOF
+}
+
+cmd_up() {
+  require_tools
+  resolve_libs kafka
+  resolve_libs oracle
+  resolve_registry
+  # Kafka and the registry are JVMs that take seconds to start: start them side by side.
+  start_kafka & local kafka_job=$!
+  start_registry & local registry_job=$!
+  start_mariadb mariadb "$MARIADB_PORT" "$ROOT/config/mariadb/binlogd.cnf"
+  start_mariadb mariadb-user-example "$USER_EXAMPLE_MARIADB_PORT" "$ROOT/config/mariadb/user-example.cnf"
+  local failed=0
+  wait "$kafka_job" || failed=1
+  wait "$registry_job" || failed=1
+  [ "$failed" = 0 ] || die "the stack did not start (see the messages above)"
+  write_env
+  log "up; connection settings in $STACK/env"
+}
+
+cmd_down() {
+  stop_process oracle ConnectStandalone
+  stop_process registry apicurio-registry-app
+  stop_process kafka kafka.Kafka
+  stop_process mariadb-user-example mariadbd
+  stop_process mariadb mariadbd
+  rm -f "$STACK/env"
+}
+
+status_line() {
+  local name=$1 marker=$2 port=$3 pid rss
+  pid=$(live_pid "$name" "$marker" 2>/dev/null)
+  if [ -n "$pid" ]; then
+    rss=$(awk '/VmRSS/ {printf "%d MB", $2/1024}' "/proc/$pid/status")
+    printf '%-22s running  pid %-7s port %-6s rss %s\n' "$name" "$pid" "$port" "$rss"
+  else
+    printf '%-22s stopped\n' "$name"
+  fi
+}
+
+cmd_status() {
+  status_line mariadb mariadbd "$MARIADB_PORT"
+  status_line mariadb-user-example mariadbd "$USER_EXAMPLE_MARIADB_PORT"
+  status_line kafka kafka.Kafka "$KAFKA_PORT"
+  status_line registry apicurio-registry-app "$REGISTRY_PORT"
+  status_line oracle ConnectStandalone 18083
+}
+
+mkdir -p "$STACK"
+# One stack operation at a time: two concurrent `up`s would race for the same ports and data dirs.
+exec 9>"$STACK/.lock"
+flock 9
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  libs) require mvn maven; resolve_libs "${2:?which: kafka or oracle}" ;;
+  *) echo "usage: $0 up|down|status|libs <name>" >&2; exit 2 ;;
+esac
