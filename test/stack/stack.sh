@@ -2,7 +2,8 @@
 # The local test stack, without Docker: MariaDB, Kafka (KRaft) and Apicurio Registry (Confluent API),
 # each bound to 127.0.0.1, with data and logs under .stack/.
 #
-#   stack.sh up       start whatever is not running; idempotent; waits until each service answers
+#   stack.sh up [mariadb|mariadb-user-example|kafka|registry ...]
+#                     start whatever is not running (all by default); idempotent; waits until each answers
 #   stack.sh down     stop everything this script started
 #   stack.sh status   one line per service: state, pid, port, RSS
 #   stack.sh libs kafka|oracle   resolve one Maven module of test/stack/maven only
@@ -15,7 +16,7 @@ STACK=${BINLOGD_STACK_DIR:-$ROOT/.stack}
 START_TIMEOUT=${STACK_START_TIMEOUT:-180}
 export PATH="$PATH:/usr/sbin:/sbin"
 
-MARIADB_PORT=13306
+MARIADB_PORT=${STACK_MARIADB_PORT:-13306}
 KAFKA_PORT=19092
 KAFKA_CONTROLLER_PORT=19093
 REGISTRY_PORT=18081
@@ -25,7 +26,7 @@ REGISTRY_MANAGEMENT_PORT=19000
 APICURIO_ARTIFACT=io.apicurio:apicurio-registry-app:3.0.9:tar.gz:all
 
 # The second MariaDB runs our users' own server settings (compressed binlog, GTID domain 1).
-USER_EXAMPLE_MARIADB_PORT=13307
+USER_EXAMPLE_MARIADB_PORT=${STACK_MARIADB_USER_EXAMPLE_PORT:-13307}
 
 # The CDC account binlogd and the Debezium oracle use; root is for tests that write DDL and rows.
 CDC_USER=binlogd
@@ -309,20 +310,28 @@ MARIADB_USER_EXAMPLE_PORT=$USER_EXAMPLE_MARIADB_PORT
 EOF
 }
 
+start_service() {
+  case "$1" in
+    mariadb) start_mariadb mariadb "$MARIADB_PORT" "$ROOT/config/mariadb/binlogd.cnf" ;;
+    mariadb-user-example) start_mariadb mariadb-user-example "$USER_EXAMPLE_MARIADB_PORT" "$ROOT/config/mariadb/user-example.cnf" ;;
+    kafka) resolve_libs kafka && start_kafka ;;
+    registry) resolve_registry && start_registry ;;
+    *) die "unknown service '$1' (mariadb, mariadb-user-example, kafka, registry)" ;;
+  esac
+}
+
 cmd_up() {
+  local services=("$@") jobs=() failed=0 service job
+  [ ${#services[@]} -gt 0 ] || services=(kafka registry mariadb mariadb-user-example)
   require_tools
-  resolve_libs kafka
-  resolve_libs oracle
-  resolve_registry
-  # Kafka and the registry are JVMs that take seconds to start: start them side by side.
-  start_kafka & local kafka_job=$!
-  start_registry & local registry_job=$!
-  start_mariadb mariadb "$MARIADB_PORT" "$ROOT/config/mariadb/binlogd.cnf"
-  start_mariadb mariadb-user-example "$USER_EXAMPLE_MARIADB_PORT" "$ROOT/config/mariadb/user-example.cnf"
-  local failed=0
-  wait "$kafka_job" || failed=1
-  wait "$registry_job" || failed=1
+  # Kafka and the registry are JVMs that take seconds to start: start every service side by side.
+  for service in "${services[@]}"; do
+    start_service "$service" &
+    jobs+=($!)
+  done
+  for job in "${jobs[@]}"; do wait "$job" || failed=1; done
   [ "$failed" = 0 ] || die "the stack did not start (see the messages above)"
+  [ $# -gt 0 ] || resolve_libs oracle
   write_env
   log "up; connection settings in $STACK/env"
 }
@@ -361,7 +370,7 @@ exec 9>"$STACK/.lock"
 flock 9
 
 case "${1:-}" in
-  up) cmd_up ;;
+  up) shift; cmd_up "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   libs) require mvn maven; resolve_libs "${2:?which: kafka or oracle}" ;;

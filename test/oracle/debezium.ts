@@ -1,0 +1,164 @@
+// Captures tables with the real Debezium MariaDB connector, so tests can compare binlogd's records
+// with Debezium's own. The Kafka Connect worker (oracle.sh) is started once and reused; each capture
+// adds a connector with its own topic prefix and server id, and removes it afterwards.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadStackEnv, repoRoot, uniqueName } from '../support/stack-env.js';
+import { connectAsRoot } from '../support/mariadb.js';
+
+const CONNECT_URL = 'http://127.0.0.1:18083';
+const MARKER_TABLE = 'binlogd_oracle.marker';
+
+/** One record as Debezium + JsonConverter (schemas.enable=true) wrote it. */
+export interface DebeziumRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: { schema: unknown; payload: any } | null;
+  value: { schema: unknown; payload: any } | null;
+  headers: Record<string, string>;
+}
+
+export interface CaptureOptions {
+  /** Captured tables as `db.table`; they must exist before the capture starts. */
+  tables: string[];
+  /** The changes to capture; runs once Debezium is streaming. */
+  write: () => Promise<void>;
+  /** Further Debezium connector properties, e.g. `decimal.handling.mode`. */
+  config?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface Capture {
+  topicPrefix: string;
+  /** Records of the captured tables, per topic in Kafka order. */
+  records: DebeziumRecord[];
+}
+
+export async function captureWithDebezium(options: CaptureOptions): Promise<Capture> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  const env = loadStackEnv();
+  startOracle();
+  const db = await connectAsRoot();
+  await db.query(`CREATE DATABASE IF NOT EXISTS binlogd_oracle;
+    CREATE TABLE IF NOT EXISTS ${MARKER_TABLE} (id BIGINT AUTO_INCREMENT PRIMARY KEY, token VARCHAR(64))`);
+
+  const name = uniqueName('oracle');
+  const topicPrefix = name;
+  const markerTopic = `${topicPrefix}.${MARKER_TABLE}`;
+  const topics = [...options.tables.map((table) => `${topicPrefix}.${table}`), markerTopic];
+  const kafka = new Kafka({ brokers: env.kafkaBrokers, clientId: name, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+
+  const records: DebeziumRecord[] = [];
+  const consumer = kafka.consumer({ groupId: name });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+      records.push({
+        topic, partition, offset: message.offset, headers,
+        key: message.key ? JSON.parse(message.key.toString()) : null,
+        value: message.value ? JSON.parse(message.value.toString()) : null,
+      });
+    },
+  });
+
+  try {
+    await connectRest('POST', '/connectors', {
+      name,
+      config: {
+        'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
+        'database.hostname': env.mariadb.host,
+        'database.port': String(env.mariadb.port),
+        'database.user': env.mariadb.user,
+        'database.password': env.mariadb.password,
+        'database.server.id': String(200_000 + Math.floor(Math.random() * 800_000)),
+        'topic.prefix': topicPrefix,
+        'table.include.list': [...options.tables, MARKER_TABLE].map(escapeRegex).join(','),
+        'snapshot.mode': 'no_data',
+        'include.schema.changes': 'false',
+        'schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
+        'schema.history.internal.file.filename': join(repoRoot, '.stack', 'oracle', `${name}.history`),
+        ...options.config,
+      },
+    });
+
+    // Streaming has begun once a marker row written now comes back through Debezium.
+    const markerSeen = (token: string) =>
+      records.some((r) => r.topic === markerTopic && r.value?.payload?.after?.token === token);
+    const startToken = `start-${name}`;
+    while (!markerSeen(startToken)) {
+      await failIfConnectorFailed(name);
+      if (Date.now() > deadline) throw new Error(`Debezium connector ${name} did not start streaming; see .stack/oracle/connect.log`);
+      await db.query(`INSERT INTO ${MARKER_TABLE} (token) VALUES (?)`, [startToken]);
+      await sleep(500);
+    }
+
+    await options.write();
+
+    const endToken = `end-${name}`;
+    await db.query(`INSERT INTO ${MARKER_TABLE} (token) VALUES (?)`, [endToken]);
+    await waitUntil(() => markerSeen(endToken), deadline, `the end marker of ${name}`);
+    await drainToHighWatermarks(admin, topics, records, deadline);
+    return { topicPrefix, records: records.filter((r) => r.topic !== markerTopic) };
+  } finally {
+    await connectRest('DELETE', `/connectors/${name}`).catch(() => undefined);
+    await consumer.disconnect();
+    await admin.disconnect();
+    await db.end();
+  }
+}
+
+/** Starts the Kafka Connect worker if it is not running (idempotent, waits for its REST API). */
+export function startOracle(): void {
+  execFileSync('bash', [join(repoRoot, 'test', 'oracle', 'oracle.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function drainToHighWatermarks(
+  admin: ReturnType<Kafka['admin']>, topics: string[], records: DebeziumRecord[], deadline: number,
+): Promise<void> {
+  for (const topic of topics) {
+    const [end] = await admin.fetchTopicOffsets(topic);
+    const high = BigInt(end?.high ?? '0');
+    await waitUntil(() => records.filter((r) => r.topic === topic).length >= Number(high), deadline, `all records of ${topic}`);
+  }
+}
+
+async function failIfConnectorFailed(name: string): Promise<void> {
+  const status = await connectRest('GET', `/connectors/${name}/status`).catch(() => undefined) as any;
+  const failed = [status?.connector, ...(status?.tasks ?? [])].find((s) => s?.state === 'FAILED');
+  if (failed) throw new Error(`Debezium connector ${name} failed: ${failed.trace ?? 'no trace'}`);
+}
+
+async function connectRest(method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(CONNECT_URL + path, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`Kafka Connect ${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function waitUntil(condition: () => boolean, deadline: number, what: string): Promise<void> {
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function escapeRegex(table: string): string {
+  return table.replace(/[.]/g, '\\.');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
