@@ -149,10 +149,14 @@ wait_ready() {
   log "$name ready in $((SECONDS - started))s (pid $pid)"
 }
 
-ensure_port_free() {
-  if port_open "$1"; then
-    die "port $1 ($2) is already in use by a process this stack did not start; stop it or free the port"
-  fi
+# A port taken by a process this stack folder did not start: when that process answers like the
+# service we want (the stack of another checkout of this repo, say), reuse it; otherwise fail.
+# Returns 0 when the service is to be reused, 1 when the port is free.
+adopt_if_listening() {
+  local port=$1 name=$2 check=$3
+  port_open "$port" || return 1
+  $check || die "port $port ($name) is in use by a process that is not a $name of this stack; stop it or free the port"
+  log "$name: reusing the one already listening on port $port (not started from $STACK; 'down' leaves it running)"
 }
 
 stop_process() {
@@ -185,7 +189,9 @@ start_mariadb() {
     wait_ready "$name" "$pid" "$dir/mariadbd.log" ping_it
     return 0
   fi
-  ensure_port_free "$port" "$name"
+  # shellcheck disable=SC2317
+  root_login() { mariadb --no-defaults -h127.0.0.1 -P"$port" -uroot -p"$ROOT_PASSWORD" -e 'SELECT 1' >/dev/null 2>&1; }
+  if adopt_if_listening "$port" "$name" root_login; then return 0; fi
   mkdir -p "$dir"
   if [ ! -d "$dir/data/mysql" ]; then
     rm -rf "$dir/data"
@@ -221,8 +227,9 @@ start_kafka() {
   local dir="$STACK/kafka" lib="$STACK/lib/kafka" pid cluster
   pid=$(live_pid kafka kafka.Kafka)
   if [ -n "$pid" ]; then wait_ready kafka "$pid" "$dir/logs/server.log" kafka_ready; return 0; fi
-  ensure_port_free "$KAFKA_PORT" kafka
-  ensure_port_free "$KAFKA_CONTROLLER_PORT" "kafka controller"
+  # shellcheck disable=SC2317
+  controller_open() { port_open "$KAFKA_CONTROLLER_PORT"; }
+  if adopt_if_listening "$KAFKA_PORT" kafka controller_open; then return 0; fi
   mkdir -p "$dir/logs"
   cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
@@ -276,17 +283,18 @@ registry_ready() {
 start_registry() {
   local dir="$STACK/registry" pid
   pid=$(live_pid registry apicurio-registry-app)
-  if [ -n "$pid" ]; then wait_ready registry "$pid" "$dir/registry.log" registry_ready; return 0; fi
-  ensure_port_free "$REGISTRY_PORT" "schema registry"
-  ensure_port_free "$REGISTRY_MANAGEMENT_PORT" "schema registry management"
-  mkdir -p "$dir"
-  : >"$dir/registry.log"
-  pid=$(spawn "$dir" "$dir/registry.log" java -Xms128m -Xmx384m \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
-    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MANAGEMENT_PORT" \
-    -jar "$STACK/lib/apicurio/$(basename "$STACK"/lib/apicurio/*-runner.jar)")
-  echo "$pid" >"$STACK/registry.pid"
-  wait_ready registry "$pid" "$dir/registry.log" registry_ready
+  if [ -n "$pid" ]; then
+    wait_ready registry "$pid" "$dir/registry.log" registry_ready
+  elif ! adopt_if_listening "$REGISTRY_PORT" registry registry_ready; then
+    mkdir -p "$dir"
+    : >"$dir/registry.log"
+    pid=$(spawn "$dir" "$dir/registry.log" java -Xms128m -Xmx384m \
+      -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+      -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MANAGEMENT_PORT" \
+      -jar "$STACK/lib/apicurio/$(basename "$STACK"/lib/apicurio/*-runner.jar)")
+    echo "$pid" >"$STACK/registry.pid"
+    wait_ready registry "$pid" "$dir/registry.log" registry_ready
+  fi
   # A global BACKWARD rule makes Apicurio answer per-subject config like a Confluent registry
   # (see test-stack.md). Storage is in memory, so this is set on every start.
   curl -s -f -o /dev/null -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
