@@ -66,7 +66,13 @@ cmd_start() {
   pid=$(live_pid)
   if [ -z "$pid" ]; then
     rm -f "$STACK/oracle.pid"
-    if rest_ready; then die "port $REST_PORT is used by a process this script did not start"; fi
+    if rest_ready; then
+      # Another checkout's oracle, most likely: any Kafka Connect with the Debezium plugin will do.
+      curl -s "http://127.0.0.1:$REST_PORT/connector-plugins" | grep -q MariaDbConnector \
+        || die "port $REST_PORT is used by a process that is not a Kafka Connect with the Debezium MariaDB plugin"
+      log "reusing the Kafka Connect already listening on port $REST_PORT"
+      return 0
+    fi
     write_worker_config
     : >"$DIR/connect.log"
     # Detached, in its own session, holding none of our descriptors (see spawn() in stack.sh).
