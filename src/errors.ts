@@ -1,0 +1,50 @@
+// One error type for the whole daemon: a stable code to decide on, a retriable flag for the
+// supervisor, and the original cause kept intact. Nothing is ever decided by an error's message text.
+
+export type ErrorCode =
+  // configuration
+  | 'CONFIG_INVALID'
+  | 'CONFIG_PROVIDER'
+  // MariaDB source
+  | 'SOURCE_UNREACHABLE'
+  | 'SOURCE_AUTH'
+  | 'SOURCE_GRANTS'
+  | 'SOURCE_SETTINGS'
+  | 'SOURCE_CONNECTION_LOST'
+  | 'SOURCE_POSITION_LOST'
+  | 'SOURCE_DECODE'
+  // schema registry
+  | 'REGISTRY_UNREACHABLE'
+  | 'REGISTRY_REJECTED'
+  // Kafka
+  | 'KAFKA_UNREACHABLE'
+  | 'KAFKA_REJECTED'
+  | 'KAFKA_FENCED'
+  // anything we did not foresee
+  | 'INTERNAL';
+
+export class BinlogdError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  /** Extra facts for logs and REST status (property names, positions, servers); never secrets. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { retriable?: boolean; cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'BinlogdError';
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.details = options.details ?? {};
+  }
+}
+
+/** Wraps anything thrown into a BinlogdError, keeping it as the cause. */
+export function asBinlogdError(error: unknown, fallback: ErrorCode = 'INTERNAL'): BinlogdError {
+  if (error instanceof BinlogdError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new BinlogdError(fallback, message, { cause: error });
+}
