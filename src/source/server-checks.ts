@@ -1,0 +1,96 @@
+// What a MariaDB server must offer before binlogd can capture from it, read once at start (and by
+// `binlogd validate --check`), and explained in words an operator can act on.
+import type { SqlClient } from './sql-client.js';
+
+export interface ServerFacts {
+  version: string;
+  logBin: boolean;
+  binlogFormat: string;
+  binlogRowImage: string;
+  binlogRowMetadata: string;
+  serverId: number;
+  gtidBinlogPos: string;
+  /** Privileges granted on *.* to the connected account (upper case), e.g. `REPLICATION SLAVE`. */
+  globalPrivileges: ReadonlySet<string>;
+}
+
+export interface ServerFinding {
+  severity: 'error' | 'warning';
+  code: 'SOURCE_SETTINGS' | 'SOURCE_GRANTS';
+  /** The server variable or privilege concerned. */
+  subject: string;
+  message: string;
+}
+
+export async function readServerFacts(sql: SqlClient): Promise<ServerFacts> {
+  const [vars] = await sql.query(`SELECT @@version AS version, @@log_bin AS log_bin,
+    @@binlog_format AS binlog_format, @@binlog_row_image AS binlog_row_image,
+    @@binlog_row_metadata AS binlog_row_metadata, @@server_id AS server_id, @@gtid_binlog_pos AS gtid_binlog_pos`);
+  const grants = await sql.query('SHOW GRANTS FOR CURRENT_USER()');
+  return {
+    version: String(vars?.['version'] ?? ''),
+    logBin: String(vars?.['log_bin']) === '1',
+    binlogFormat: String(vars?.['binlog_format'] ?? '').toUpperCase(),
+    binlogRowImage: String(vars?.['binlog_row_image'] ?? '').toUpperCase(),
+    binlogRowMetadata: String(vars?.['binlog_row_metadata'] ?? '').toUpperCase(),
+    serverId: Number(vars?.['server_id'] ?? 0),
+    gtidBinlogPos: String(vars?.['gtid_binlog_pos'] ?? ''),
+    globalPrivileges: globalPrivileges(grants.map((row) => String(Object.values(row)[0] ?? ''))),
+  };
+}
+
+/** Privileges on `*.*` from SHOW GRANTS lines; `ALL PRIVILEGES` expands to everything we check. */
+export function globalPrivileges(grantLines: readonly string[]): Set<string> {
+  const privileges = new Set<string>();
+  for (const line of grantLines) {
+    const match = /^GRANT (.+?) ON \*\.\* TO /i.exec(line);
+    if (!match) continue;
+    for (const privilege of match[1]!.split(',')) privileges.add(privilege.trim().toUpperCase());
+  }
+  if (privileges.has('ALL PRIVILEGES')) {
+    for (const p of ['SELECT', 'RELOAD', 'SHOW DATABASES', 'REPLICATION SLAVE', 'BINLOG MONITOR']) privileges.add(p);
+  }
+  return privileges;
+}
+
+// MariaDB 10.5 renamed REPLICATION CLIENT to BINLOG MONITOR (SHOW GRANTS prints the new name) and
+// SUPER implied it before; any of the three lets the account read binlog positions.
+const BINLOG_MONITOR = ['BINLOG MONITOR', 'REPLICATION CLIENT', 'SUPER'];
+
+const REQUIRED_GRANTS: ReadonlyArray<{ names: string[]; severity: ServerFinding['severity']; why: string }> = [
+  { names: ['REPLICATION SLAVE'], severity: 'error', why: 'to read the binlog as a replica' },
+  { names: BINLOG_MONITOR, severity: 'error', why: 'to read binlog positions (SHOW MASTER STATUS)' },
+  { names: ['SELECT'], severity: 'error', why: 'to read table definitions and snapshot rows' },
+  { names: ['RELOAD'], severity: 'warning', why: 'for snapshots with a global read lock (snapshot.locking.mode=minimal|extended)' },
+  { names: ['SHOW DATABASES'], severity: 'warning', why: 'to list the databases to snapshot' },
+];
+
+export function serverProblems(facts: ServerFacts, account: string): ServerFinding[] {
+  const findings: ServerFinding[] = [];
+  const setting = (subject: string, actual: string, wanted: string, why: string, severity: ServerFinding['severity'] = 'error') => {
+    findings.push({
+      severity, code: 'SOURCE_SETTINGS', subject,
+      message: `${subject} is ${actual || 'unset'} but must be ${wanted} ${why}: set ${subject}=${wanted} in the server config ([mariadbd] section) and restart, or SET GLOBAL ${subject}='${wanted}' where the server allows it`,
+    });
+  };
+  if (!facts.logBin) {
+    findings.push({
+      severity: 'error', code: 'SOURCE_SETTINGS', subject: 'log_bin',
+      message: 'the binary log is off (log_bin=OFF): binlogd reads changes from it; set log_bin=mysql-bin in the server config and restart',
+    });
+  }
+  if (facts.binlogFormat !== 'ROW') setting('binlog_format', facts.binlogFormat, 'ROW', 'so every changed row is in the binlog');
+  if (facts.binlogRowImage !== 'FULL') setting('binlog_row_image', facts.binlogRowImage, 'FULL', 'so updates and deletes carry every column');
+  if (facts.binlogRowMetadata !== 'FULL') {
+    setting('binlog_row_metadata', facts.binlogRowMetadata, 'FULL',
+      'preferably, so column names, signedness and keys travel with each row event (without it binlogd reads them from INFORMATION_SCHEMA, which can race with ALTER TABLE)', 'warning');
+  }
+  for (const grant of REQUIRED_GRANTS) {
+    if (grant.names.some((name) => facts.globalPrivileges.has(name))) continue;
+    findings.push({
+      severity: grant.severity, code: 'SOURCE_GRANTS', subject: grant.names[0]!,
+      message: `${account} lacks ${grant.names[0]} ${grant.why}: GRANT ${grant.names[0]} ON *.* TO ${account}`,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,83 @@
+// Plain SQL connections to the source server (settings checks, table metadata; snapshots later).
+// The only file importing mysql2; binlog replication goes through binlog-client.ts.
+import mysql from 'mysql2/promise';
+import { BinlogdError } from '../errors.js';
+
+export interface SqlEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  connectTimeoutMs?: number;
+}
+
+export type SqlRow = Record<string, unknown>;
+
+export interface SqlClient {
+  query(sql: string, params?: unknown[]): Promise<SqlRow[]>;
+  close(): Promise<void>;
+}
+
+// mysql2 reports socket failures by errno name and server refusals by MariaDB error number.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST']);
+const ER_ACCESS_DENIED = 1045;
+const ER_DBACCESS_DENIED = 1044;
+const GRANT_ERRNOS = new Set([1142 /* ER_TABLEACCESS_DENIED */, 1143 /* column */, 1227 /* ER_SPECIFIC_ACCESS_DENIED */]);
+
+export function sqlError(error: unknown, endpoint: SqlEndpoint): BinlogdError {
+  const { code, errno, fatal } = (error ?? {}) as { code?: string; errno?: number; fatal?: boolean };
+  const where = `${endpoint.user}@${endpoint.host}:${endpoint.port}`;
+  if (code !== undefined && UNREACHABLE_CODES.has(code)) {
+    return new BinlogdError('SOURCE_UNREACHABLE',
+      `cannot reach MariaDB at ${endpoint.host}:${endpoint.port} (${code}): check database.hostname and database.port, and that the server accepts TCP connections`,
+      { retriable: true, cause: error, details: { host: endpoint.host, port: endpoint.port } });
+  }
+  if (errno === ER_ACCESS_DENIED || errno === ER_DBACCESS_DENIED) {
+    return new BinlogdError('SOURCE_AUTH',
+      `MariaDB refused the login ${where}: check database.user and database.password`,
+      { cause: error, details: { host: endpoint.host, port: endpoint.port, user: endpoint.user } });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  if (errno !== undefined && GRANT_ERRNOS.has(errno)) {
+    return new BinlogdError('SOURCE_GRANTS', `MariaDB ${where} lacks a privilege: ${reason}`, { cause: error });
+  }
+  if (errno !== undefined && !fatal) {
+    return new BinlogdError('INTERNAL', `MariaDB ${where} rejected a query: ${reason}`, { cause: error });
+  }
+  return new BinlogdError('SOURCE_CONNECTION_LOST', `MariaDB ${where}: ${reason}`, { retriable: true, cause: error });
+}
+
+export async function openSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
+  let connection: mysql.Connection;
+  try {
+    connection = await mysql.createConnection({
+      host: endpoint.host,
+      port: endpoint.port,
+      user: endpoint.user,
+      password: endpoint.password,
+      connectTimeout: endpoint.connectTimeoutMs ?? 30_000,
+      // Exact values: 64-bit integers and decimals as text, temporal values as the server prints them.
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      decimalNumbers: false,
+      dateStrings: true,
+    });
+  } catch (error) {
+    throw sqlError(error, endpoint);
+  }
+  // An idle connection dropped by the server emits 'error'; queries then fail and are mapped below.
+  connection.on('error', () => undefined);
+  return {
+    async query(sql, params) {
+      try {
+        const [rows] = await connection.query(sql, params);
+        return Array.isArray(rows) ? (rows as SqlRow[]) : [];
+      } catch (error) {
+        throw sqlError(error, endpoint);
+      }
+    },
+    async close() {
+      await connection.end().catch(() => connection.destroy());
+    },
+  };
+}
