@@ -1,0 +1,41 @@
+// Every metric binlogd exports, declared once. Labels are fixed and low-cardinality: `connector`,
+// `table`, `op`; never keys, GTIDs or positions.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const eventsTotal = new Counter({
+  name: 'binlogd_events_total', help: 'Change events read from the binlog, by table and op (c, u, d).',
+  labelNames: ['connector', 'table', 'op'] as const, registers: [registry],
+});
+
+export const transactionsTotal = new Counter({
+  name: 'binlogd_transactions_total', help: 'Committed source transactions read from the binlog.',
+  labelNames: ['connector'] as const, registers: [registry],
+});
+
+export const lastEventTimestamp = new Gauge({
+  name: 'binlogd_last_event_timestamp_seconds', help: 'Commit time (binlog event header) of the last event read.',
+  labelNames: ['connector'] as const, registers: [registry],
+});
+
+export const connected = new Gauge({
+  name: 'binlogd_connected', help: '1 while the binlog connection to MariaDB is up.',
+  labelNames: ['connector'] as const, registers: [registry],
+});
+
+export const queueEvents = new Gauge({
+  name: 'binlogd_queue_events', help: 'Binlog events read but not yet handed to Kafka.',
+  labelNames: ['connector'] as const, registers: [registry],
+});
+
+export const queueCapacity = new Gauge({
+  name: 'binlogd_queue_capacity', help: 'Events the queue holds before binlogd stops reading the binlog (max.queue.size).',
+  labelNames: ['connector'] as const, registers: [registry],
+});
+
+export const errorsTotal = new Counter({
+  name: 'binlogd_errors_total', help: 'Errors by kind (the error code).',
+  labelNames: ['connector', 'kind'] as const, registers: [registry],
+});
