@@ -1,0 +1,91 @@
+// Data topics exist before their first record: Kafka Connect creates them from
+// `topic.creation.default.*` before producing (KIP-158), and we must know each topic's partition
+// count to place keys with murmur2 the way the Java producer does. Counts are cached; concurrent
+// ensure calls for one topic share one round trip.
+import { BinlogdError } from '../errors.js';
+import type { KafkaAdmin, TopicSpec } from './kafka-client.js';
+
+export interface TopicCreation {
+  /** `topic.creation.default.partitions`; -1 = the broker's num.partitions. */
+  partitions: number;
+  /** `topic.creation.default.replication.factor`; -1 = the broker's default.replication.factor. */
+  replicationFactor: number;
+  /** Other `topic.creation.default.*` topic configs, e.g. {"cleanup.policy": "compact"}. */
+  configs?: Record<string, string>;
+}
+
+export interface TopicManagerOptions {
+  admin: Pick<KafkaAdmin, 'createTopics' | 'fetchPartitionCounts'>;
+  /** How to create a missing topic; null = never create (a missing topic is an error). */
+  creation: TopicCreation | null;
+}
+
+export interface TopicManager {
+  /** Partition count of a topic already ensured, without I/O (the producer's hot path). */
+  partitionCount(topic: string): number | undefined;
+  /** Creates the topic if missing, caches and returns its partition count. */
+  ensure(topic: string): Promise<number>;
+}
+
+// Right after CreateTopics the answering broker may not have the new topic in its metadata cache
+// yet (KRaft propagates it asynchronously), so a few short re-reads are expected.
+const METADATA_ATTEMPTS = 20;
+const METADATA_RETRY_MS = 100;
+
+export function createTopicManager(options: TopicManagerOptions): TopicManager {
+  const counts = new Map<string, number>();
+  const pending = new Map<string, Promise<number>>();
+  const { admin, creation } = options;
+
+  const readCount = async (topic: string): Promise<number | undefined> =>
+    (await admin.fetchPartitionCounts([topic])).get(topic);
+
+  const resolve = async (topic: string): Promise<number> => {
+    const existing = await readCount(topic);
+    if (existing !== undefined) return existing;
+    if (creation === null) {
+      throw new BinlogdError('KAFKA_REJECTED', `Kafka topic ${topic} does not exist and topic creation is disabled`, {
+        details: { topics: [topic] },
+      });
+    }
+    const spec: TopicSpec = { topic, ...creation };
+    // false = someone else created it meanwhile (another connector, a second instance): fine.
+    await admin.createTopics([spec]);
+    for (let attempt = 1; ; attempt++) {
+      const n = await readCount(topic);
+      if (n !== undefined && n > 0) return n;
+      if (attempt >= METADATA_ATTEMPTS) {
+        throw new BinlogdError('KAFKA_UNREACHABLE', `Kafka topic ${topic} was created but its metadata did not appear`, {
+          retriable: true,
+          details: { topics: [topic] },
+        });
+      }
+      await new Promise((r) => setTimeout(r, METADATA_RETRY_MS));
+    }
+  };
+
+  return {
+    partitionCount: (topic) => counts.get(topic),
+    ensure(topic) {
+      const known = counts.get(topic);
+      if (known !== undefined) return Promise.resolve(known);
+      let inFlight = pending.get(topic);
+      if (inFlight === undefined) {
+        inFlight = resolve(topic).then(
+          (n) => {
+            counts.set(topic, n);
+            pending.delete(topic);
+            return n;
+          },
+          (error: unknown) => {
+            // Not cached: the next ensure tries again.
+            pending.delete(topic);
+            throw error;
+          },
+        );
+        pending.set(topic, inFlight);
+      }
+      return inFlight;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// Topic ensuring: create-if-missing, cached counts, one round trip for concurrent callers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTopicManager } from '../../../src/sink/topics.js';
+import type { TopicSpec } from '../../../src/sink/kafka-client.js';
+import { BinlogdError } from '../../../src/errors.js';
+
+function fakeAdmin(existing: Record<string, number> = {}) {
+  const topics = new Map(Object.entries(existing));
+  const calls = { fetch: 0, create: [] as TopicSpec[] };
+  return {
+    calls,
+    topics,
+    async fetchPartitionCounts(names: readonly string[]) {
+      calls.fetch++;
+      await new Promise((r) => setTimeout(r, 5));
+      return new Map(names.filter((n) => topics.has(n)).map((n) => [n, topics.get(n)!] as [string, number]));
+    },
+    async createTopics(specs: readonly TopicSpec[]) {
+      calls.create.push(...specs);
+      for (const s of specs) topics.set(s.topic, s.partitions > 0 ? s.partitions : 1);
+      return true;
+    },
+  };
+}
+
+test('creates a missing topic with the configured settings, once for concurrent callers', async () => {
+  const admin = fakeAdmin();
+  const m = createTopicManager({ admin, creation: { partitions: 6, replicationFactor: -1, configs: { 'cleanup.policy': 'delete' } } });
+  assert.equal(m.partitionCount('p.db.t'), undefined);
+  const counts = await Promise.all([m.ensure('p.db.t'), m.ensure('p.db.t'), m.ensure('p.db.t')]);
+  assert.deepEqual(counts, [6, 6, 6]);
+  assert.deepEqual(admin.calls.create, [{ topic: 'p.db.t', partitions: 6, replicationFactor: -1, configs: { 'cleanup.policy': 'delete' } }]);
+  assert.equal(admin.calls.fetch, 2);
+  assert.equal(m.partitionCount('p.db.t'), 6);
+  assert.equal(await m.ensure('p.db.t'), 6);
+  assert.equal(admin.calls.fetch, 2);
+});
+
+test('an existing topic keeps its own partition count', async () => {
+  const admin = fakeAdmin({ existing: 4 });
+  const m = createTopicManager({ admin, creation: { partitions: 6, replicationFactor: 1 } });
+  assert.equal(await m.ensure('existing'), 4);
+  assert.deepEqual(admin.calls.create, []);
+});
+
+test('with creation disabled a missing topic is KAFKA_REJECTED naming it; failures are not cached', async () => {
+  const admin = fakeAdmin();
+  const m = createTopicManager({ admin, creation: null });
+  await assert.rejects(m.ensure('gone'), (e: unknown) => e instanceof BinlogdError && e.code === 'KAFKA_REJECTED' && /gone/.test(e.message));
+  admin.topics.set('gone', 2);
+  assert.equal(await m.ensure('gone'), 2);
+});
