@@ -1,0 +1,22 @@
+// The configuration API the rest of binlogd uses.
+export type { ConnectorConfig, ParseOptions, ParseResult } from './connector.js';
+export { parseConnector, parseConnectorConfig, KNOWN_PROPERTIES } from './connector.js';
+export { loadConnectorFile, loadConnectors, connectorFiles, type LoadOptions, type LoadResult } from './load.js';
+export type { Problem, Severity, ServerChecker } from './problems.js';
+export { formatProblem, hasErrors, errorsOf } from './problems.js';
+export { resolveProperties, hasReference, type ProviderConfigs, type ResolveContext } from './providers.js';
+export { HIDDEN, isSecretName, redact, redactProperties, redactWorker } from './secrets.js';
+export { loadWorkerConfig, parseWorkerConfig, providersOf, workerSchema, WORKER_ENV_OVERRIDES, type WorkerConfig } from './worker.js';
+export { validateCommand, type ValidateCommandOptions } from './validate.js';
+export { connectorJsonSchema, workerJsonSchema } from './json-schema.js';
+export type { FiltersConfig, KeyColumns } from './filters.js';
+export type { ConnectionConfig, SslConfig } from './connection.js';
+export type { TopicsConfig } from './topics.js';
+export type { ColumnsConfig } from './columns.js';
+export type { TypeHandlingConfig } from './type-handling.js';
+export type { EventsConfig, HeartbeatConfig, Operation } from './events.js';
+export type { QueueConfig } from './queue.js';
+export type { SnapshotConfig } from './snapshot.js';
+export type { SignalsConfig } from './signals.js';
+export type { ConnectConfig, DeliveryConfig, TopicCreationGroup } from './kafka-connect.js';
+export type { TransformConfig, PredicateConfig } from './transforms.js';

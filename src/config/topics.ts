@@ -1,0 +1,52 @@
+// Topic and schema naming (CommonConnectorConfig, AbstractTopicNamingStrategy). Belongs to the
+// envelope/serialize components, which derive topic and record names from it.
+import { z } from 'zod';
+import { defineArea } from './area.js';
+import { choice, int, requiredText, text, textOr } from './values.js';
+
+const adjustmentModes = ['none', 'avro', 'avro_unicode'] as const;
+type AdjustmentMode = (typeof adjustmentModes)[number];
+
+export const topicsSchema = z.object({
+  'topic.prefix': requiredText(
+    'Namespace of every topic this connector writes (<prefix>.<db>.<table>) and of its schema names; unique across connectors.',
+    { regex: /^[A-Za-z0-9._-]+$/, allowed: 'letters, digits, ".", "_" and "-" only' },
+  ),
+  'topic.naming.strategy': textOr('io.debezium.schema.SchemaTopicNamingStrategy', 'Topic naming strategy class (binlogd names topics as Debezium\'s default strategies do).'),
+  'topic.delimiter': textOr('.', 'Delimiter between the parts of a topic name.'),
+  'topic.cache.size': int(10000, 'Number of topic names kept in the naming cache.', { min: 1 }),
+  'topic.heartbeat.prefix': text('Prefix of the heartbeat topic (<prefix>.<topic.prefix>). Default: __debezium-heartbeat.'),
+  'heartbeat.topics.prefix': text('Older name of topic.heartbeat.prefix; used when that one is not set.'),
+  'topic.transaction': textOr('transaction', 'Suffix of the transaction metadata topic (<topic.prefix>.<suffix>).'),
+  'schema.name.adjustment.mode': choice(adjustmentModes, 'none', 'How schema names are made valid Avro names: none, avro (replace invalid characters with "_"), avro_unicode.'),
+  'field.name.adjustment.mode': choice(adjustmentModes, 'none', 'How field names are made valid Avro names: none, avro, avro_unicode.'),
+});
+
+export interface TopicsConfig {
+  readonly prefix: string;
+  readonly namingStrategy: string;
+  readonly delimiter: string;
+  readonly cacheSize: number;
+  /** Heartbeat topic prefix; the topic is `<heartbeatPrefix><delimiter><prefix>`. */
+  readonly heartbeatPrefix: string;
+  /** Transaction topic suffix; the topic is `<prefix><delimiter><transaction>`. */
+  readonly transaction: string;
+  readonly schemaNameAdjustmentMode: AdjustmentMode;
+  readonly fieldNameAdjustmentMode: AdjustmentMode;
+}
+
+export const topicsArea = defineArea({
+  schema: topicsSchema,
+  build(v): TopicsConfig {
+    return {
+      prefix: v['topic.prefix'],
+      namingStrategy: v['topic.naming.strategy'],
+      delimiter: v['topic.delimiter'],
+      cacheSize: v['topic.cache.size'],
+      heartbeatPrefix: v['topic.heartbeat.prefix'] ?? v['heartbeat.topics.prefix'] ?? '__debezium-heartbeat',
+      transaction: v['topic.transaction'],
+      schemaNameAdjustmentMode: v['schema.name.adjustment.mode'],
+      fieldNameAdjustmentMode: v['field.name.adjustment.mode'],
+    };
+  },
+});
