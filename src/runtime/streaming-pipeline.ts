@@ -6,12 +6,17 @@ import type { ConnectSchema, ConnectStruct } from '../connect/schema.js';
 import { emitChange, processingTime, TransactionOrder, type ChangeRecord, type EnvelopeOptions } from '../envelope/change-events.js';
 import type { TableSchema } from '../envelope/table-schema.js';
 import type { BinlogEvent, RawRow, TableMapEntry } from '../source/binlog-client.js';
+import { GtidPosition, parseGtid, type Gtid } from '../source/gtid-position.js';
+
+/** Serializes one table's keys and values; synchronous once prepared. */
+export interface TableSerializer {
+  key(value: ConnectStruct | null): Buffer | null;
+  value(value: ConnectStruct | null): Buffer | null;
+}
 
 export interface RecordSerializer {
-  /** Registers the schemas of a table once; afterwards key()/value() are synchronous. */
-  prepare(topic: string, keySchema: ConnectSchema | null, valueSchema: ConnectSchema): Promise<void>;
-  key(topic: string, schema: ConnectSchema | null, value: ConnectStruct | null): Buffer | null;
-  value(topic: string, schema: ConnectSchema | null, value: ConnectStruct | null): Buffer | null;
+  /** Registers a table's key and value schemas (once) and returns its serializer. */
+  prepare(topic: string, keySchema: ConnectSchema | null, valueSchema: ConnectSchema): Promise<TableSerializer>;
 }
 
 export interface OutgoingRecord {
@@ -34,7 +39,8 @@ export interface TableResolver {
 }
 
 export interface PipelineCounters {
-  onChange(db: string, table: string, op: string): void;
+  /** Once per rows event, with the number of rows. */
+  onChange(db: string, table: string, op: string, rows: number): void;
   onTransaction(): void;
   onEventRead(timestampMs: number): void;
 }
@@ -47,6 +53,8 @@ export interface StreamingPipelineOptions {
   counters: PipelineCounters;
   /** max.queue.size: binlog events held before the connection is paused. */
   queueCapacity: number;
+  /** MariaDB GTID position the binlog is read after. */
+  startPosition: string;
   pauseSource: () => void;
   resumeSource: () => void;
   onError: (error: unknown) => void;
@@ -54,6 +62,7 @@ export interface StreamingPipelineOptions {
 
 interface TransactionState {
   gtid: string;
+  parsed: Gtid;
   serverId: number;
   order: TransactionOrder;
 }
@@ -66,11 +75,27 @@ export class StreamingPipeline {
   private failed = false;
   private file = '';
   private transaction: TransactionState | null = null;
-  private readonly tableSchemas = new Map<number, TableSchema | null>();
+  private readonly tableSchemas = new Map<number, { schema: TableSchema; serializer: TableSerializer } | null>();
   private readonly records: ChangeRecord[] = [];
   private idleWaiters: Array<() => void> = [];
+  private committed: GtidPosition;
 
-  constructor(private readonly options: StreamingPipelineOptions) {}
+  constructor(private readonly options: StreamingPipelineOptions) {
+    this.committed = GtidPosition.parse(options.startPosition);
+  }
+
+  /** The GTID position after the last transaction whose events were all handed to the sink. */
+  get position(): string {
+    return this.committed.toString();
+  }
+
+  /**
+   * After a lost connection: the open transaction's events will arrive again from its start.
+   * Its rows already handed to the sink are then sent twice (at-least-once).
+   */
+  discardPartialTransaction(): void {
+    this.transaction = null;
+  }
 
   /** Called by the binlog client for every event, in binlog order. */
   readonly push = (event: BinlogEvent): void => {
@@ -89,7 +114,7 @@ export class StreamingPipeline {
 
   /** Resolves once every queued event has been handed to the sink. */
   idle(): Promise<void> {
-    if (!this.draining && this.queuedEvents === 0) return Promise.resolve();
+    if (!this.draining && (this.failed || this.queuedEvents === 0)) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -124,7 +149,7 @@ export class StreamingPipeline {
         return;
       case 'gtid':
         this.options.counters.onEventRead(event.header.timestampMs);
-        this.transaction = { gtid: event.gtid, serverId: event.serverId, order: new TransactionOrder(event.gtid) };
+        this.transaction = { gtid: event.gtid, parsed: parseGtid(event.gtid), serverId: event.serverId, order: new TransactionOrder(event.gtid) };
         return;
       case 'rows': {
         this.options.counters.onEventRead(event.header.timestampMs);
@@ -133,30 +158,37 @@ export class StreamingPipeline {
       }
       case 'xid':
         this.options.counters.onTransaction();
-        this.transaction = null;
+        this.commit();
         return;
       case 'query':
+        // A transaction on a non-transactional engine ends with a COMMIT query instead of an XID.
+        if (/^\s*COMMIT\b/i.test(event.sql)) return this.commit();
+        if (/^\s*(BEGIN|ROLLBACK|SAVEPOINT)\b/i.test(event.sql)) return;
         // A standalone group (DDL) has no XID; any DDL can change a table's columns or key.
-        if (!/^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT)\b/i.test(event.sql)) {
-          this.tableSchemas.clear();
-          this.options.tables.invalidate();
-          this.transaction = null;
-        }
+        this.tableSchemas.clear();
+        this.options.tables.invalidate();
+        this.commit();
         return;
       case 'annotate':
         return;
     }
   }
 
+  private commit(): void {
+    if (this.transaction) this.committed = this.committed.with(this.transaction.parsed);
+    this.transaction = null;
+  }
+
   private async loadTable(event: Extract<BinlogEvent, { kind: 'rows' }>): Promise<void> {
     const schema = await this.options.tables.resolve(event.table.parentSchema, event.table.tableName, event.table);
-    if (schema) await this.options.serializer.prepare(schema.topic, schema.keySchema, schema.envelopeSchema);
-    this.tableSchemas.set(event.tableId, schema);
+    const serializer = schema && await this.options.serializer.prepare(schema.topic, schema.keySchema, schema.envelopeSchema);
+    this.tableSchemas.set(event.tableId, schema && serializer ? { schema, serializer } : null);
   }
 
   private emitRows(event: Extract<BinlogEvent, { kind: 'rows' }>): void | Promise<void> {
-    const table = this.tableSchemas.get(event.tableId);
-    if (!table) return;
+    const entry = this.tableSchemas.get(event.tableId);
+    if (!entry) return;
+    const table = entry.schema;
     const { options } = this;
     const transaction = this.transaction;
     const time = processingTime();
@@ -185,22 +217,22 @@ export class StreamingPipeline {
       } else {
         emitChange(table, { op: 'd', before: row as RawRow, after: null }, position, context, records);
       }
-      options.counters.onChange(table.db, table.table, event.op);
     }
-    return this.send(records.splice(0));
+    options.counters.onChange(table.db, table.table, event.op, rows.length);
+    return this.send(records.splice(0), entry.serializer);
   }
 
-  private send(records: ChangeRecord[]): void | Promise<void> {
-    const { serializer, sink } = this.options;
+  private send(records: ChangeRecord[], serializer: TableSerializer): void | Promise<void> {
+    const { sink } = this.options;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       const pending = sink.send({
         topic: record.topic,
-        key: serializer.key(record.topic, record.keySchema, record.key),
-        value: serializer.value(record.topic, record.valueSchema, record.value),
+        key: serializer.key(record.key),
+        value: serializer.value(record.value),
         headers: record.headers,
       });
-      if (pending) return pending.then(() => this.send(records.slice(i + 1)));
+      if (pending) return pending.then(() => this.send(records.slice(i + 1), serializer));
     }
   }
 }

@@ -64,8 +64,9 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
     port: options.endpoint.port,
     user: options.endpoint.user,
     password: options.endpoint.password,
-    // Exact values: temporal values as text keep microseconds; see decode/.
+    // Exact values: temporal values as text keep microseconds and zero dates, TIMESTAMP in UTC; see decode/.
     dateStrings: true,
+    timezone: 'Z',
     supportBigNumbers: true,
     bigNumberStrings: true,
   } as ConstructorParameters<typeof ZongJi>[0]);
@@ -82,6 +83,12 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
 
   const translate = (event: any): BinlogEvent | undefined => {
     switch (event.getEventName()) {
+      case 'tablemap':
+        // zongji parses GEOMETRY (255) into {x, y}, losing the SRID and WKB Debezium emits; read
+        // those columns as BLOB (252, same length prefix) for the raw bytes. This must happen here,
+        // synchronously, before the rows event that follows is parsed.
+        for (const column of (zongji as any).tableMap[event.tableId]?.columns ?? []) if (column.type === 255) column.type = 252;
+        return undefined;
       case 'rotate':
         file = event.binlogName;
         return { kind: 'rotate', file, position: event.position };

@@ -1,6 +1,8 @@
 // What a MariaDB server must offer before binlogd can capture from it, read once at start (and by
 // `binlogd validate --check`), and explained in words an operator can act on.
-import type { SqlClient } from './sql-client.js';
+import type { ConnectorConfig } from '../config/index.js';
+import type { Problem } from '../config/problems.js';
+import { openSqlClient, type SqlClient } from './sql-client.js';
 
 export interface ServerFacts {
   version: string;
@@ -93,4 +95,24 @@ export function serverProblems(facts: ServerFacts, account: string): ServerFindi
     });
   }
   return findings;
+}
+
+/** `binlogd validate --check`: reachability, login, settings and grants, as configuration problems. */
+export async function checkServer(connector: ConnectorConfig): Promise<Problem[]> {
+  const { database } = connector;
+  const endpoint = { host: database.hostname, port: database.port, user: database.user, password: database.password, connectTimeoutMs: database.connectTimeoutMs };
+  let sql: SqlClient | undefined;
+  try {
+    sql = await openSqlClient(endpoint);
+    const facts = await readServerFacts(sql);
+    return serverProblems(facts, `'${database.user}'@'<this host>'`).map((finding) => ({
+      severity: finding.severity, file: connector.file, property: 'database.hostname',
+      value: `${database.hostname}:${database.port}`, message: finding.message,
+    }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return [{ severity: 'error', file: connector.file, property: 'database.hostname', value: `${database.hostname}:${database.port}`, message }];
+  } finally {
+    await sql?.close();
+  }
 }

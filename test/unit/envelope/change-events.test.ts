@@ -94,3 +94,12 @@ test('header text is what SimpleHeaderConverter writes', () => {
   assert.equal(headerText({ id: 1005 }), '{"id":1005}');
   assert.equal(headerText({ a: 'x"y', b: 12n, c: Buffer.from([1, 2]), d: null }), '{"a":"x\\"y","b":12,"c":"AQI=","d":null}');
 });
+
+test('a null in a column with a default reads as the default, as Connect Struct.get gives it', () => {
+  const withDefault = buildTableSchema({
+    topicPrefix: 'p', db: 'd', table: 't', keyColumns: ['id'],
+    columns: [columns[0]!, { name: 'extra', schema: { type: 'string', optional: true, defaultValue: 'added' }, convert: (v) => String(v) }],
+  });
+  assert.deepEqual(withDefault.row({ id: 1, extra: null }), { id: 1, extra: 'added' });
+  assert.deepEqual(withDefault.row({ id: 1, extra: 'x' }), { id: 1, extra: 'x' });
+});

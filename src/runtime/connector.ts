@@ -1,0 +1,204 @@
+// One connector's lifecycle: check the server, connect the stages (binlog client → pipeline →
+// serializer → Kafka sink) and keep the binlog connection up, reconnecting with jittered backoff
+// from the last transaction it finished reading. Start and stop are symmetric.
+import type { ConnectorConfig } from '../config/index.js';
+import { BinlogdError, asBinlogdError } from '../errors.js';
+import * as metrics from '../metrics/registry.js';
+import type { AvroSerializer } from '../serialize/serializer.js';
+import { createKafkaSink, type KafkaSink } from '../sink/batcher.js';
+import type { KafkaClient, KafkaProducer } from '../sink/kafka-client.js';
+import { createTopicManager } from '../sink/topics.js';
+import { createBinlogClient, type BinlogClient } from '../source/binlog-client.js';
+import { readServerFacts, serverProblems } from '../source/server-checks.js';
+import { openSqlClient, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
+import { backoffDelay, sleep } from './backoff.js';
+import type { Logger } from './logger.js';
+import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
+import { createTableResolver } from './table-resolver.js';
+
+export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
+
+export interface ConnectorServices {
+  kafka: KafkaClient;
+  serializer: AvroSerializer;
+  logger: Logger;
+  version: string;
+}
+
+const RECONNECT = { initialMs: 500, maxMs: 30_000 };
+
+export class Connector {
+  state: ConnectorState = 'UNASSIGNED';
+  failure: BinlogdError | null = null;
+  private readonly log: Logger;
+  private readonly endpoint: SqlEndpoint;
+  private readonly stopping = new AbortController();
+  private sql: SqlClient | null = null;
+  private producer: KafkaProducer | null = null;
+  private sink: KafkaSink | null = null;
+  private client: BinlogClient | null = null;
+  private pipeline: StreamingPipeline | null = null;
+  private reconnecting: Promise<void> | null = null;
+
+  constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices) {
+    this.log = services.logger.child({ connector: config.name });
+    const { database } = config;
+    this.endpoint = {
+      host: database.hostname, port: database.port, user: database.user, password: database.password,
+      connectTimeoutMs: database.connectTimeoutMs,
+    };
+  }
+
+  async start(): Promise<void> {
+    const { config } = this;
+    try {
+      this.sql = await openSqlClient(this.endpoint);
+      const facts = await readServerFacts(this.sql);
+      const findings = serverProblems(facts, `'${this.endpoint.user}'@'<this host>'`);
+      for (const finding of findings.filter((f) => f.severity === 'warning')) this.log.warn({ subject: finding.subject }, finding.message);
+      const errors = findings.filter((f) => f.severity === 'error');
+      if (errors.length > 0) {
+        throw new BinlogdError(errors[0]!.code, `MariaDB ${this.endpoint.host}:${this.endpoint.port} cannot be captured from:\n- ${errors.map((e) => e.message).join('\n- ')}`);
+      }
+
+      this.producer = this.services.kafka.createProducer();
+      await this.producer.connect();
+      const admin = this.services.kafka.createAdmin();
+      await admin.connect();
+      const creation = config.connect.topicCreation.default;
+      const topics = createTopicManager({
+        admin,
+        creation: { partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs } },
+      });
+      this.sink = createKafkaSink({ client: this.producer, topics, onError: (error) => this.fail(error) });
+      const sink = this.sink;
+      this.pipeline = new StreamingPipeline({
+        envelope: {
+          identity: { version: this.services.version, name: config.topics.prefix },
+          tombstonesOnDelete: config.events.tombstonesOnDelete,
+          provideTransactionMetadata: config.events.provideTransactionMetadata,
+          contextHeaders: config.events.extendedHeadersEnabled ? {
+            '__debezium.context.connectorLogicalName': config.topics.prefix,
+            '__debezium.context.taskId': '0',
+            '__debezium.context.connectorName': 'mariadb',
+            '__debezium.context.runId': crypto.randomUUID(),
+          } : {},
+        },
+        tables: createTableResolver({ sql: this.sql, config }),
+        serializer: this.tableSerializers(),
+        sink: { send: (record) => sink.send(record) },
+        counters: this.counters(),
+        queueCapacity: config.queue.maxQueueSize,
+        startPosition: facts.gtidBinlogPos,
+        pauseSource: () => this.client?.pause(),
+        resumeSource: () => this.client?.resume(),
+        onError: (error) => this.fail(asBinlogdError(error)),
+      });
+      metrics.queueCapacity.set({ connector: config.name }, config.queue.maxQueueSize);
+      await this.connectBinlog();
+      this.state = 'RUNNING';
+      this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming from the current end of the binlog');
+    } catch (error) {
+      this.fail(asBinlogdError(error));
+      await this.release();
+      throw this.failure;
+    }
+  }
+
+  /** Stops reading, hands every read event to Kafka and waits for its acknowledgements. */
+  async stop(): Promise<void> {
+    if (this.state === 'STOPPED') return;
+    this.stopping.abort(new BinlogdError('INTERNAL', 'connector stopping'));
+    await this.client?.stop();
+    await this.reconnecting?.catch(() => undefined);
+    await this.pipeline?.idle();
+    await this.sink?.flush().catch((error) => this.log.error({ err: error }, 'records not acknowledged at shutdown'));
+    await this.release();
+    if (this.state !== 'FAILED') this.state = 'STOPPED';
+    this.log.info({ position: this.pipeline?.position }, 'stopped');
+  }
+
+  private async connectBinlog(): Promise<void> {
+    const pipeline = this.pipeline!;
+    this.client = createBinlogClient({
+      endpoint: this.endpoint,
+      serverId: this.config.database.serverId,
+      gtidPosition: pipeline.position,
+      requestAnnotateRows: this.config.events.includeQuery,
+    });
+    await this.client.start(pipeline.push, (error) => this.onSourceError(error));
+    metrics.connected.set({ connector: this.config.name }, 1);
+  }
+
+  private onSourceError(error: BinlogdError): void {
+    metrics.connected.set({ connector: this.config.name }, 0);
+    metrics.errorsTotal.inc({ connector: this.config.name, kind: error.code });
+    if (!error.retriable || this.stopping.signal.aborted) {
+      this.fail(error);
+      return;
+    }
+    if (this.reconnecting) return;
+    this.reconnecting = this.reconnect(error).finally(() => { this.reconnecting = null; });
+  }
+
+  /** Resumes after the last transaction the pipeline finished, so nothing read is read twice. */
+  private async reconnect(cause: BinlogdError): Promise<void> {
+    this.log.warn({ err: cause }, 'lost the binlog connection; reconnecting');
+    await this.client?.stop();
+    await this.pipeline!.idle();
+    this.pipeline!.discardPartialTransaction();
+    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
+      try {
+        await sleep(backoffDelay(attempt, RECONNECT), this.stopping.signal);
+        await this.connectBinlog();
+        this.log.info({ position: this.pipeline!.position, attempts: attempt + 1 }, 'reconnected to the binlog');
+        return;
+      } catch (error) {
+        const mapped = asBinlogdError(error);
+        if (this.stopping.signal.aborted) return;
+        if (!mapped.retriable) return this.fail(mapped);
+        this.log.warn({ err: mapped, attempt: attempt + 1 }, 'binlog reconnect failed; retrying');
+      }
+    }
+  }
+
+  private fail(error: BinlogdError): void {
+    if (this.state === 'FAILED') return;
+    this.state = 'FAILED';
+    this.failure = error;
+    metrics.errorsTotal.inc({ connector: this.config.name, kind: error.code });
+    this.log.error({ err: error, code: error.code, position: this.pipeline?.position }, `connector failed: ${error.message}`);
+    void this.client?.stop();
+  }
+
+  private async release(): Promise<void> {
+    await this.client?.stop();
+    metrics.connected.set({ connector: this.config.name }, 0);
+    await this.sink?.close().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.sql?.close();
+  }
+
+  private tableSerializers(): RecordSerializer {
+    const { serializer } = this.services;
+    return {
+      async prepare(topic, keySchema, valueSchema) {
+        const key = keySchema ? await serializer.prepareKey(topic, keySchema) : null;
+        const value = await serializer.prepareValue(topic, valueSchema);
+        return {
+          key: (struct) => (key && struct ? key.serialize(struct) : null),
+          value: (struct) => (struct ? value.serialize(struct) : null),
+        };
+      },
+    };
+  }
+
+  private counters() {
+    const connector = this.config.name;
+    return {
+      onChange: (db: string, table: string, op: string, rows: number) => metrics.eventsTotal.inc({ connector, table: `${db}.${table}`, op }, rows),
+      onTransaction: () => metrics.transactionsTotal.inc({ connector }),
+      onEventRead: (timestampMs: number) => metrics.lastEventTimestamp.set({ connector }, timestampMs / 1000),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+// `binlogd run`: loads the worker config and the connector files, starts every connector, and on
+// SIGTERM/SIGINT stops reading, flushes to Kafka and exits 0. A second signal exits at once.
+import { readFileSync } from 'node:fs';
+import { formatProblem, hasErrors, loadConnectors, loadWorkerConfig } from '../config/index.js';
+import { providersOf } from '../config/worker.js';
+import { createLogger } from './logger.js';
+import { createWorker } from './worker.js';
+
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+export interface RunOptions {
+  workerFile: string;
+  connectorPaths: readonly string[];
+}
+
+export function binlogdVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function runCommand(options: RunOptions): Promise<number> {
+  const loaded = loadWorkerConfig(options.workerFile);
+  const problems = [...loaded.problems];
+  const connectors = loaded.config
+    ? loadConnectors(options.connectorPaths, { providers: providersOf(loaded.config) })
+    : undefined;
+  problems.push(...(connectors?.problems ?? []));
+  for (const problem of problems) process.stderr.write(formatProblem(problem) + '\n');
+  if (!loaded.config || !connectors || hasErrors(problems)) {
+    process.stderr.write('binlogd: not started: fix the problems above\n');
+    return 1;
+  }
+  if (connectors.connectors.length === 0) {
+    process.stderr.write(`binlogd: no connector files found in ${options.connectorPaths.join(', ') || '(none given)'}\n`);
+  }
+
+  const logger = createLogger(loaded.config.log.level);
+  const worker = createWorker({ config: loaded.config, connectors: connectors.connectors, logger, version: binlogdVersion() });
+  logger.info({ connectors: connectors.connectors.map((c) => c.name) }, 'starting');
+  await worker.start();
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without a clean shutdown');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      const timer = setTimeout(() => {
+        logger.error('clean shutdown took longer than 10 s; exiting');
+        process.exit(1);
+      }, SHUTDOWN_TIMEOUT_MS);
+      timer.unref();
+      void worker.stop().then(() => {
+        clearTimeout(timer);
+        logger.info('stopped');
+        resolve(0);
+      });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}

@@ -1,0 +1,85 @@
+// Runs the real `binlogd run` (compiled CLI) as a child process with a throw-away worker config and
+// one connector file, against the local stack. Its JSON log lines are collected for assertions.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadStackEnv, repoRoot } from './stack-env.js';
+
+export interface BinlogdProcess {
+  child: ChildProcess;
+  /** Parsed JSON log lines so far. */
+  logs: Array<Record<string, unknown>>;
+  stderr: string[];
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export interface StartOptions {
+  name: string;
+  /** Connector properties; connection settings default to the stack's CDC account. */
+  config: Record<string, string>;
+  /** Resolves when this log message appears (default: the streaming line). */
+  readyMessage?: RegExp;
+  timeoutMs?: number;
+}
+
+export function connectorDefaults(): Record<string, string> {
+  const env = loadStackEnv();
+  return {
+    'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
+    'database.hostname': env.mariadb.host,
+    'database.port': String(env.mariadb.port),
+    'database.user': env.mariadb.user,
+    'database.password': env.mariadb.password,
+    'database.server.id': String(400_000 + Math.floor(Math.random() * 500_000)),
+  };
+}
+
+export async function startBinlogd(options: StartOptions): Promise<BinlogdProcess> {
+  const env = loadStackEnv();
+  const dir = mkdtempSync(join(tmpdir(), 'binlogd-test-'));
+  mkdirSync(join(dir, 'connectors'));
+  writeFileSync(join(dir, 'worker.json'), JSON.stringify({
+    kafka: { brokers: env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl },
+    http: { host: '127.0.0.1', port: 0 }, log: { level: 'info' },
+  }));
+  writeFileSync(join(dir, 'connectors', `${options.name}.json`), JSON.stringify({
+    name: options.name, config: { ...connectorDefaults(), ...options.config },
+  }));
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const stderr: string[] = [];
+  const ready = options.readyMessage ?? /^streaming/;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`binlogd not ready after ${options.timeoutMs ?? 30_000} ms; logs:\n${JSON.stringify(logs.slice(-10), null, 1)}\n${stderr.join('')}`)), options.timeoutMs ?? 30_000);
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          logs.push(entry);
+          if (typeof entry['msg'] === 'string' && ready.test(entry['msg'])) { clearTimeout(timer); resolve(); }
+        } catch {
+          stderr.push(line + '\n');
+        }
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`binlogd exited with ${code} before it was ready:\n${stderr.join('')}\n${JSON.stringify(logs.slice(-10), null, 1)}`)); });
+  });
+  return {
+    child, logs, stderr,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
