@@ -51,7 +51,7 @@ export interface StreamingPipelineOptions {
   serializer: RecordSerializer;
   sink: RecordSink;
   counters: PipelineCounters;
-  /** max.queue.size: binlog events held before the connection is paused. */
+  /** max.queue.size: change events (rows) held before the binlog connection is paused. */
   queueCapacity: number;
   /** MariaDB GTID position the binlog is read after. */
   startPosition: string;
@@ -70,6 +70,8 @@ interface TransactionState {
 export class StreamingPipeline {
   private queue: BinlogEvent[] = [];
   private head = 0;
+  /** Rows (1 for other events) queued: Debezium's max.queue.size counts change events, not binlog events. */
+  private queuedRows = 0;
   private draining = false;
   private sourcePaused = false;
   private failed = false;
@@ -101,20 +103,22 @@ export class StreamingPipeline {
   readonly push = (event: BinlogEvent): void => {
     if (this.failed) return;
     this.queue.push(event);
-    if (!this.sourcePaused && this.queue.length - this.head >= this.options.queueCapacity) {
+    this.queuedRows += weight(event);
+    if (!this.sourcePaused && this.queuedRows >= this.options.queueCapacity) {
       this.sourcePaused = true;
       this.options.pauseSource();
     }
     if (!this.draining) void this.drain();
   };
 
+  /** Change events read but not yet handed to the sink. */
   get queuedEvents(): number {
-    return this.queue.length - this.head;
+    return this.queuedRows;
   }
 
   /** Resolves once every queued event has been handed to the sink. */
   idle(): Promise<void> {
-    if (!this.draining && (this.failed || this.queuedEvents === 0)) return Promise.resolve();
+    if (!this.draining && (this.failed || this.head === this.queue.length)) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -126,7 +130,8 @@ export class StreamingPipeline {
         this.queue[this.head++] = undefined as unknown as BinlogEvent; // release it for GC
         const pending = this.process(event);
         if (pending) await pending;
-        if (this.sourcePaused && this.queue.length - this.head <= this.options.queueCapacity / 2) {
+        this.queuedRows -= weight(event);
+        if (this.sourcePaused && this.queuedRows <= this.options.queueCapacity / 2) {
           this.sourcePaused = false;
           this.options.resumeSource();
         }
@@ -235,4 +240,8 @@ export class StreamingPipeline {
       if (pending) return pending.then(() => this.send(records.slice(i + 1), serializer));
     }
   }
+}
+
+function weight(event: BinlogEvent): number {
+  return event.kind === 'rows' ? event.rows.length : 1;
 }
