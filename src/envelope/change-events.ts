@@ -12,7 +12,8 @@ export interface ChangeRecord {
   /** null with a null value: a tombstone. */
   valueSchema: ConnectSchema | null;
   value: ConnectStruct | null;
-  headers: Record<string, string>;
+  /** Buffer values are sent as they are: constant headers are encoded once, not per record. */
+  headers: Readonly<Record<string, string | Buffer>>;
 }
 
 export interface EnvelopeOptions {
@@ -20,7 +21,7 @@ export interface EnvelopeOptions {
   tombstonesOnDelete: boolean;
   provideTransactionMetadata: boolean;
   /** Debezium's extended headers (3.2.1+): `__debezium.context.*` on every record. */
-  contextHeaders: Readonly<Record<string, string>>;
+  contextHeaders: Readonly<Record<string, string | Buffer>>;
 }
 
 /** Processing time of an event, as Debezium stamps the envelope's ts_ms/ts_us/ts_ns. */

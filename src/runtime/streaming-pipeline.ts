@@ -23,7 +23,7 @@ export interface OutgoingRecord {
   topic: string;
   key: Buffer | null;
   value: Buffer | null;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string | Buffer>>;
 }
 
 export interface RecordSink {
