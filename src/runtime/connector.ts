@@ -105,6 +105,15 @@ export class Connector {
     }
   }
 
+  /** For the periodic log summary: position and queue, plus the failure if any. */
+  summary(): Record<string, unknown> {
+    return {
+      position: this.pipeline?.position,
+      queuedEvents: this.pipeline?.queuedEvents,
+      ...(this.failure ? { error: this.failure.message, code: this.failure.code } : {}),
+    };
+  }
+
   /** Stops reading, hands every read event to Kafka and waits for its acknowledgements. */
   async stop(): Promise<void> {
     if (this.state === 'STOPPED') return;

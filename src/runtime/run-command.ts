@@ -7,6 +7,7 @@ import { createLogger } from './logger.js';
 import { createWorker } from './worker.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+const SUMMARY_INTERVAL_MS = 30_000;
 
 export interface RunOptions {
   workerFile: string;
@@ -38,6 +39,13 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const worker = createWorker({ config: loaded.config, connectors: connectors.connectors, logger, version: binlogdVersion() });
   logger.info({ connectors: connectors.connectors.map((c) => c.name) }, 'starting');
   await worker.start();
+  // A periodic summary per connector instead of a line per row; it also keeps the daemon alive
+  // when every connector has failed, so operators can see why.
+  const summary = setInterval(() => {
+    for (const connector of worker.connectors.values()) {
+      logger.info({ connector: connector.config.name, state: connector.state, ...connector.summary() }, 'summary');
+    }
+  }, SUMMARY_INTERVAL_MS);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -47,6 +55,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
         process.exit(1);
       }
       stopping = true;
+      clearInterval(summary);
       logger.info({ signal }, 'shutting down');
       const timer = setTimeout(() => {
         logger.error('clean shutdown took longer than 10 s; exiting');

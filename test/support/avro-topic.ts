@@ -20,6 +20,15 @@ export async function readAvroTopic(topic: string, count: number, timeoutMs = 30
   const kafka = new Kafka({ brokers: env.kafkaBrokers, clientId: 'binlogd-test-reader', logLevel: logLevel.NOTHING });
   const registry = createRegistryClient({ url: env.schemaRegistryUrl });
   const raw: Array<{ topic: string; partition: number; key: Buffer | null; value: Buffer | null; headers: Record<string, string> }> = [];
+  // binlogd creates the topic with its first record: wait for it rather than subscribe to nothing.
+  const admin = kafka.admin();
+  await admin.connect();
+  const appears = Date.now() + timeoutMs;
+  while (!(await admin.listTopics()).includes(topic)) {
+    if (Date.now() > appears) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await admin.disconnect();
   const consumer = kafka.consumer({ groupId: uniqueName('reader') });
   await consumer.connect();
   try {
