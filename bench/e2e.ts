@@ -1,5 +1,6 @@
 // End-to-end benchmark: MariaDB → binlogd → Kafka, against the local stack.
-//   npm run bench [-- --rows 200000 --columns 8 --rows-per-tx 100 --rate 2000 --latency-seconds 10]
+//   npm run bench [-- --rows 200000 --columns 8 --rows-per-tx 100 --rate 2000 --latency-seconds 10
+//                     --set connector.property=value ...]
 // Phase 1 (throughput): writes `rows` rows as fast as MariaDB takes them; events/s is rows divided
 // by the time from the first write until the topic's high watermark (acknowledged records) reaches them.
 // Phase 2 (latency): writes at a fixed `rate` rows/s; per row, commit returned → record read from
@@ -21,8 +22,14 @@ const { values: args } = parseArgs({
     'rows-per-tx': { type: 'string', default: '100' },
     rate: { type: 'string', default: '2000' },
     'latency-seconds': { type: 'string', default: '10' },
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
+const connectorOverrides = Object.fromEntries(args.set.map((pair) => {
+  const eq = pair.indexOf('=');
+  if (eq < 1) throw new Error(`--set expects property=value, got '${pair}'`);
+  return [pair.slice(0, eq), pair.slice(eq + 1)];
+}));
 const rows = Number(args.rows);
 const columns = Math.max(3, Number(args.columns));
 const rowsPerTx = Number(args['rows-per-tx']);
@@ -128,7 +135,7 @@ const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.
 const peakRssMb = readPeakRssMb(daemon.pid!);
 const seconds = (finished - started) / 1000;
 console.log(JSON.stringify({
-  rows, columns, rowsPerTx,
+  rows, columns, rowsPerTx, connectorOverrides,
   writeSeconds: round((writesDone - started) / 1000),
   endToEndSeconds: round(seconds),
   eventsPerSecond: Math.round(rows / seconds),
@@ -182,6 +189,7 @@ async function startBinlogd(): Promise<ChildProcess> {
       'database.server.id': String(300_000 + Math.floor(Math.random() * 100_000)),
       'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'),
       'snapshot.mode': 'no_data',
+      ...connectorOverrides,
     },
   }));
   const child = spawn(process.execPath, [join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {

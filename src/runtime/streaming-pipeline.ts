@@ -124,13 +124,21 @@ export class StreamingPipeline {
 
   private async drain(): Promise<void> {
     this.draining = true;
+    let sinceYield = 0;
     try {
       while (this.head < this.queue.length) {
+        // Hand the event loop to the Kafka client now and then: it sends sealed batches and reads
+        // acknowledgements only between our turns, and the broker should work while we convert.
+        if (sinceYield >= YIELD_EVERY_ROWS) {
+          sinceYield = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         const event = this.queue[this.head]!;
         this.queue[this.head++] = undefined as unknown as BinlogEvent; // release it for GC
         const pending = this.process(event);
         if (pending) await pending;
         this.queuedRows -= weight(event);
+        sinceYield += weight(event);
         if (this.sourcePaused && this.queuedRows <= this.options.queueCapacity / 2) {
           this.sourcePaused = false;
           this.options.resumeSource();
@@ -241,6 +249,8 @@ export class StreamingPipeline {
     }
   }
 }
+
+const YIELD_EVERY_ROWS = 500;
 
 function weight(event: BinlogEvent): number {
   return event.kind === 'rows' ? event.rows.length : 1;
