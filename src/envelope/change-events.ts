@@ -2,7 +2,7 @@
 // envelopes, the tombstone after a delete, and an update that changes the key emitted as
 // delete (+ tombstone) with `__debezium.newkey` and create with `__debezium.oldkey`.
 import type { ConnectSchema, ConnectStruct, ConnectValue } from '../connect/schema.js';
-import { sourceStruct, type SourceIdentity, type SourcePosition } from './source-info.js';
+import type { SourceIdentity } from './source-info.js';
 import type { TableSchema } from './table-schema.js';
 
 export interface ChangeRecord {
@@ -58,16 +58,18 @@ export interface RowChange {
   after: Record<string, unknown> | null;
 }
 
-/** Appends the records of one row change to `out`. */
+/**
+ * Appends the records of one row change to `out`. `source` is the row's source block
+ * (sourceStruct); rows of one event share everything in it but `row`.
+ */
 export function emitChange(
   table: TableSchema,
   change: RowChange,
-  at: SourcePosition,
+  source: ConnectStruct,
   context: { time: ProcessingTime; transaction: TransactionOrder | null; options: EnvelopeOptions },
   out: ChangeRecord[],
 ): void {
   const { options } = context;
-  const source = sourceStruct(options.identity, at);
   const dataCollection = `${table.db}.${table.table}`;
   const envelope = (op: string, before: ConnectStruct | null, after: ConnectStruct | null): ConnectStruct => ({
     before, after, source,

@@ -4,6 +4,7 @@
 // A queue over capacity pauses the binlog connection, so memory stays bounded.
 import type { ConnectSchema, ConnectStruct } from '../connect/schema.js';
 import { emitChange, processingTime, TransactionOrder, type ChangeRecord, type EnvelopeOptions } from '../envelope/change-events.js';
+import { sourceStruct } from '../envelope/source-info.js';
 import type { TableSchema } from '../envelope/table-schema.js';
 import type { BinlogEvent, RawRow, TableMapEntry } from '../source/binlog-client.js';
 import { GtidPosition, parseGtid, type Gtid } from '../source/gtid-position.js';
@@ -208,7 +209,8 @@ export class StreamingPipeline {
     const context = { time, transaction: transaction?.order ?? null, options: options.envelope };
     const records = this.records;
     records.length = 0;
-    const position = {
+    // One source block per event; rows differ only in `row` (BigInt conversions happen once).
+    const source = sourceStruct(options.envelope.identity, {
       timestampMs: event.header.timestampMs,
       db: table.db,
       table: table.table,
@@ -217,18 +219,18 @@ export class StreamingPipeline {
       file: this.file || event.header.file,
       pos: event.header.position,
       row: 0,
-    };
+    });
     const rows = event.rows;
     for (let i = 0; i < rows.length; i++) {
-      position.row = i;
+      const rowSource = i === 0 ? source : { ...source, row: i };
       const row = rows[i]!;
       if (event.op === 'u') {
         const pair = row as { before: RawRow; after: RawRow };
-        emitChange(table, { op: 'u', before: pair.before, after: pair.after }, position, context, records);
+        emitChange(table, { op: 'u', before: pair.before, after: pair.after }, rowSource, context, records);
       } else if (event.op === 'c') {
-        emitChange(table, { op: 'c', before: null, after: row as RawRow }, position, context, records);
+        emitChange(table, { op: 'c', before: null, after: row as RawRow }, rowSource, context, records);
       } else {
-        emitChange(table, { op: 'd', before: row as RawRow, after: null }, position, context, records);
+        emitChange(table, { op: 'd', before: row as RawRow, after: null }, rowSource, context, records);
       }
     }
     options.counters.onChange(table.db, table.table, event.op, rows.length);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emitChange, headerText, TransactionOrder, type ChangeRecord, type EnvelopeOptions } from '../../../src/envelope/change-events.js';
 import { buildTableSchema, dataTopic, type ColumnCodec } from '../../../src/envelope/table-schema.js';
-import type { SourcePosition } from '../../../src/envelope/source-info.js';
+import { sourceStruct, type SourcePosition } from '../../../src/envelope/source-info.js';
 
 const columns: ColumnCodec[] = [
   { name: 'id', schema: { type: 'int32', optional: false }, convert: (v) => Number(v) },
@@ -20,7 +20,7 @@ function run(change: Parameters<typeof emitChange>[1], options: Partial<Envelope
     identity: { version: '0.1.0', name: 'dbserver1' }, tombstonesOnDelete: true, provideTransactionMetadata: false,
     contextHeaders: context, ...options,
   };
-  emitChange(target, change, at, { time, transaction: new TransactionOrder('0-1-1043'), options: envelope }, out);
+  emitChange(target, change, sourceStruct(envelope.identity, at), { time, transaction: new TransactionOrder('0-1-1043'), options: envelope }, out);
   return out;
 }
 
