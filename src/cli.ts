@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `binlogd` command: argument parsing, nothing else.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connectorJsonSchema, validateCommand, workerJsonSchema, type ServerChecker } from './config/index.js';
+import { binlogdVersion } from './version.js';
 
 const USAGE = `Usage:
   binlogd run --config <worker.json> [--connectors <dir|file>...]
@@ -86,15 +87,10 @@ const commands: Record<string, Command> = {
   'config-schema': configSchema,
 };
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-v') {
-    process.stdout.write(`binlogd ${version()}\n`);
+    process.stdout.write(`binlogd ${binlogdVersion()}\n`);
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

@@ -25,11 +25,6 @@ export const connected = new Gauge({
   labelNames: ['connector'] as const, registers: [registry],
 });
 
-export const queueEvents = new Gauge({
-  name: 'binlogd_queue_events', help: 'Binlog events read but not yet handed to Kafka.',
-  labelNames: ['connector'] as const, registers: [registry],
-});
-
 export const queueCapacity = new Gauge({
   name: 'binlogd_queue_capacity', help: 'Events the queue holds before binlogd stops reading the binlog (max.queue.size).',
   labelNames: ['connector'] as const, registers: [registry],

@@ -1,8 +1,8 @@
 // `binlogd run`: loads the worker config and the connector files, starts every connector, and on
 // SIGTERM/SIGINT stops reading, flushes to Kafka and exits 0. A second signal exits at once.
-import { readFileSync } from 'node:fs';
 import { formatProblem, hasErrors, loadConnectors, loadWorkerConfig } from '../config/index.js';
 import { providersOf } from '../config/worker.js';
+import { binlogdVersion } from '../version.js';
 import { createLogger } from './logger.js';
 import { createWorker } from './worker.js';
 
@@ -12,11 +12,6 @@ const SUMMARY_INTERVAL_MS = 30_000;
 export interface RunOptions {
   workerFile: string;
   connectorPaths: readonly string[];
-}
-
-export function binlogdVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 export async function runCommand(options: RunOptions): Promise<number> {

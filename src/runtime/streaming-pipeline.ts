@@ -35,8 +35,6 @@ export interface RecordSink {
 export interface TableResolver {
   /** The captured table's schemas, or null when filters exclude the table. */
   resolve(db: string, table: string, map: TableMapEntry): Promise<TableSchema | null>;
-  /** A DDL statement ran: cached table schemas may be stale. */
-  invalidate(): void;
 }
 
 export interface PipelineCounters {
@@ -180,7 +178,6 @@ export class StreamingPipeline {
         if (/^\s*(BEGIN|ROLLBACK|SAVEPOINT)\b/i.test(event.sql)) return;
         // A standalone group (DDL) has no XID; any DDL can change a table's columns or key.
         this.tableSchemas.clear();
-        this.options.tables.invalidate();
         this.commit();
         return;
       case 'annotate':

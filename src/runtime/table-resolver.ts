@@ -65,9 +65,6 @@ export function createTableResolver(options: { sql: SqlClient; config: Connector
         keyColumns,
       });
     },
-    invalidate() {
-      // Nothing cached here: every resolve reads INFORMATION_SCHEMA afresh.
-    },
   };
 
   async function keyColumnsOf(db: string, table: string, columns: readonly ColumnDescriptor[]): Promise<string[]> {

@@ -2,7 +2,7 @@
 // `binlogd validate --check`), and explained in words an operator can act on.
 import type { ConnectorConfig } from '../config/index.js';
 import type { Problem } from '../config/problems.js';
-import { openSqlClient, type SqlClient } from './sql-client.js';
+import { accountOf, endpointOf, openSqlClient, type SqlClient } from './sql-client.js';
 
 export interface ServerFacts {
   version: string;
@@ -100,12 +100,12 @@ export function serverProblems(facts: ServerFacts, account: string): ServerFindi
 /** `binlogd validate --check`: reachability, login, settings and grants, as configuration problems. */
 export async function checkServer(connector: ConnectorConfig): Promise<Problem[]> {
   const { database } = connector;
-  const endpoint = { host: database.hostname, port: database.port, user: database.user, password: database.password, connectTimeoutMs: database.connectTimeoutMs };
+  const endpoint = endpointOf(database);
   let sql: SqlClient | undefined;
   try {
     sql = await openSqlClient(endpoint);
     const facts = await readServerFacts(sql);
-    return serverProblems(facts, `'${database.user}'@'<this host>'`).map((finding) => ({
+    return serverProblems(facts, accountOf(endpoint)).map((finding) => ({
       severity: finding.severity, file: connector.file, property: 'database.hostname',
       value: `${database.hostname}:${database.port}`, message: finding.message,
     }));

@@ -1,6 +1,7 @@
 // Plain SQL connections to the source server (settings checks, table metadata; snapshots later).
 // The only file importing mysql2; binlog replication goes through binlog-client.ts.
 import mysql from 'mysql2/promise';
+import type { ConnectionConfig } from '../config/index.js';
 import { BinlogdError } from '../errors.js';
 
 export interface SqlEndpoint {
@@ -12,6 +13,16 @@ export interface SqlEndpoint {
 }
 
 export type SqlRow = Record<string, unknown>;
+
+/** Where a connector's `database.*` properties point. */
+export function endpointOf(database: Pick<ConnectionConfig, 'hostname' | 'port' | 'user' | 'password' | 'connectTimeoutMs'>): SqlEndpoint {
+  return { host: database.hostname, port: database.port, user: database.user, password: database.password, connectTimeoutMs: database.connectTimeoutMs };
+}
+
+/** The account as MariaDB names it in GRANT statements; the host part is whatever the server sees. */
+export function accountOf(endpoint: SqlEndpoint): string {
+  return `'${endpoint.user}'@'<this host>'`;
+}
 
 export interface SqlClient {
   query(sql: string, params?: unknown[]): Promise<SqlRow[]>;
