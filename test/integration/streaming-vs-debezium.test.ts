@@ -40,47 +40,86 @@ const INSERT_TYPES = `INSERT INTO ${DB}.%T (id, t, tu, s, mu, iu, b, bu, flag, b
   (3, NULL, NULL, DEFAULT, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, DEFAULT, NULL, NULL, DEFAULT, NULL, NULL,
    NULL, NULL, NULL, NULL, DEFAULT, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`;
 
-test('binlogd writes what Debezium writes, record for record', { timeout: 240_000 }, async () => {
+interface Comparison {
+  /** Table name → column definitions; names are made unique per run. */
+  tables: Record<string, string>;
+  /** Connector properties given to both binlogd and Debezium. */
+  config?: Record<string, string>;
+  write: (db: Awaited<ReturnType<typeof connectAsRoot>>, table: (name: string) => string) => Promise<void>;
+}
+
+/** Captures the same writes with binlogd and with Debezium and compares every record. */
+async function compareWithDebezium(comparison: Comparison): Promise<void> {
   const db = await connectAsRoot();
-  const types = uniqueName('types');
-  const keyless = uniqueName('keyless');
+  const names = Object.fromEntries(Object.keys(comparison.tables).map((name) => [name, uniqueName(name)]));
+  const qualified = (name: string) => `${DB}.${names[name]}`;
   const prefix = uniqueName('bd');
-  await db.query(`CREATE DATABASE IF NOT EXISTS ${DB};
-    CREATE TABLE ${DB}.${types} ${TYPES_TABLE};
-    CREATE TABLE ${DB}.${keyless} (a INT, b VARCHAR(10))`);
-  const binlogd = await startBinlogd({
-    name: prefix,
-    config: { 'topic.prefix': prefix, 'table.include.list': `${DB}\\.${types},${DB}\\.${keyless}` },
-  });
+  await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
+  for (const [name, columns] of Object.entries(comparison.tables)) await db.query(`CREATE TABLE ${qualified(name)} ${columns}`);
+  const tables = Object.keys(comparison.tables).map(qualified);
+  const include = tables.map((t) => t.replace('.', '\\.')).join(',');
+  const config = Object.fromEntries(Object.entries(comparison.config ?? {}).map(([k, v]) => [k, v.replaceAll('%DB', DB).replace(/%(\w+)/g, (_, n: string) => names[n] ?? n)]));
+  const filters: Record<string, string> = config['table.exclude.list'] === undefined ? { 'table.include.list': include } : {};
+  const binlogd = await startBinlogd({ name: prefix, config: { ...filters, ...config, 'topic.prefix': prefix } });
   try {
-    const capture = await captureWithDebezium({
-      tables: [`${DB}.${types}`, `${DB}.${keyless}`],
-      write: async () => {
-        await db.query(INSERT_TYPES.replace('%T', types));
-        await db.query(`UPDATE ${DB}.${types} SET v = CONCAT(v, '!'), price = price + 1 WHERE id IN (1, 2)`);
-        await db.query(`UPDATE ${DB}.${types} SET id = 100 WHERE id = 1`);
-        await db.query(`DELETE FROM ${DB}.${types} WHERE id = 2`);
-        await db.query(`BEGIN; INSERT INTO ${DB}.${keyless} VALUES (1, 'x'), (1, 'y'); UPDATE ${DB}.${keyless} SET b = 'z' WHERE b = 'x';
-          DELETE FROM ${DB}.${keyless} WHERE b = 'y'; COMMIT`);
-        await db.query(`ALTER TABLE ${DB}.${types} ADD COLUMN extra VARCHAR(10) DEFAULT 'added', DROP COLUMN note`);
-        await db.query(`INSERT INTO ${DB}.${types} (id, extra) VALUES (4, 'after')`);
-        await db.query(`UPDATE ${DB}.${types} SET extra = NULL WHERE id = 100`);
-      },
-    });
-    for (const table of [types, keyless]) {
-      const expected = capture.records.filter((r) => r.topic === `${capture.topicPrefix}.${DB}.${table}`);
-      assert.ok(expected.length > 0, `Debezium captured ${table}`);
-      const actual = await readAvroTopic(`${prefix}.${DB}.${table}`, expected.length);
+    const capture = await captureWithDebezium({ tables, config, write: () => comparison.write(db, qualified) });
+    for (const table of tables) {
+      const expected = capture.records.filter((r) => r.topic === `${capture.topicPrefix}.${table}`);
+      const actual = await readAvroTopic(`${prefix}.${table}`, expected.length, expected.length === 0 ? 3000 : 30_000);
       await compareRecords(table, expected, actual, capture.topicPrefix, prefix);
     }
   } finally {
     const code = await binlogd.stop();
     if (code !== 0) console.error(JSON.stringify(binlogd.logs.slice(-8), null, 1), binlogd.stderr.join(''));
     assert.equal(code, 0, 'binlogd exits 0 on SIGTERM');
-    await db.query(`DROP TABLE IF EXISTS ${DB}.${types}, ${DB}.${keyless}`);
+    await db.query(`DROP TABLE IF EXISTS ${tables.join(', ')}`);
     await db.end();
   }
-});
+}
+
+test('binlogd writes what Debezium writes, record for record', { timeout: 240_000 }, () => compareWithDebezium({
+  tables: { types: TYPES_TABLE, keyless: '(a INT, b VARCHAR(10))' },
+  write: async (db, table) => {
+    await db.query(INSERT_TYPES.replace(`${DB}.%T`, table('types')));
+    await db.query(`UPDATE ${table('types')} SET v = CONCAT(v, '!'), price = price + 1 WHERE id IN (1, 2)`);
+    await db.query(`UPDATE ${table('types')} SET id = 100 WHERE id = 1`);
+    await db.query(`DELETE FROM ${table('types')} WHERE id = 2`);
+    await db.query(`BEGIN; INSERT INTO ${table('keyless')} VALUES (1, 'x'), (1, 'y'); UPDATE ${table('keyless')} SET b = 'z' WHERE b = 'x';
+      DELETE FROM ${table('keyless')} WHERE b = 'y'; COMMIT`);
+    await db.query(`ALTER TABLE ${table('types')} ADD COLUMN extra VARCHAR(10) DEFAULT 'added', DROP COLUMN note`);
+    await db.query(`INSERT INTO ${table('types')} (id, extra) VALUES (4, 'after')`);
+    await db.query(`UPDATE ${table('types')} SET extra = NULL WHERE id = 100`);
+  },
+}));
+
+test('the same with transaction metadata, column and table filters, key columns and handling modes', { timeout: 240_000 }, () => compareWithDebezium({
+  tables: {
+    orders: '(id INT PRIMARY KEY, code VARCHAR(10) NOT NULL UNIQUE, secret VARCHAR(20), total DECIMAL(12,2), big BIGINT UNSIGNED, raw VARBINARY(8))',
+    items: '(order_id INT NOT NULL, line INT NOT NULL, qty INT, UNIQUE KEY ol (order_id, line))',
+    ignored: '(id INT PRIMARY KEY)',
+  },
+  config: {
+    'table.exclude.list': '%DB\\.%ignored',
+    'database.include.list': '%DB',
+    'column.exclude.list': '%DB\\.%orders\\.secret',
+    'message.key.columns': '%DB.%orders:code',
+    'provide.transaction.metadata': 'true',
+    'tombstones.on.delete': 'false',
+    'decimal.handling.mode': 'string',
+    'bigint.unsigned.handling.mode': 'precise',
+    'binary.handling.mode': 'base64',
+  },
+  write: async (db, table) => {
+    await db.query(`BEGIN;
+      INSERT INTO ${table('orders')} VALUES (1, 'A-1', 's1', 10.50, 18446744073709551615, 0x0102), (2, 'A-2', 's2', 0.01, 0, NULL);
+      INSERT INTO ${table('items')} VALUES (1, 1, 3), (1, 2, 4), (2, 1, 1);
+      INSERT INTO ${table('ignored')} VALUES (1);
+      UPDATE ${table('orders')} SET total = total * 2, code = 'B-1' WHERE id = 1;
+      COMMIT`);
+    await db.query(`DELETE FROM ${table('items')} WHERE order_id = 1`);
+    await db.query(`UPDATE ${table('items')} SET qty = NULL`);
+  },
+}));
 
 async function compareRecords(table: string, expected: DebeziumRecord[], actual: DecodedRecord[], theirPrefix: string, ourPrefix: string): Promise<void> {
   const rename = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll(theirPrefix, ourPrefix)) as T;

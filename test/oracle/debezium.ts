@@ -81,12 +81,12 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
         'database.password': env.mariadb.password,
         'database.server.id': String(200_000 + Math.floor(Math.random() * 800_000)),
         'topic.prefix': topicPrefix,
-        'table.include.list': [...options.tables, MARKER_TABLE].map(escapeRegex).join(','),
         'snapshot.mode': 'no_data',
         'include.schema.changes': 'false',
         'schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
         'schema.history.internal.file.filename': join(repoRoot, '.stack', 'oracle', `${name}.history`),
         ...options.config,
+        ...captureFilters(options),
       },
     });
 
@@ -153,6 +153,19 @@ async function waitUntil(condition: () => boolean, deadline: number, what: strin
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
+}
+
+/**
+ * The marker table must be captured too: added to the table include list, or, when the test
+ * filters by excluding tables, to the database include list.
+ */
+function captureFilters(options: CaptureOptions): Record<string, string> {
+  const config = options.config ?? {};
+  if (config['table.exclude.list'] === undefined) {
+    return { 'table.include.list': [...options.tables, MARKER_TABLE].map(escapeRegex).join(',') };
+  }
+  const databases = config['database.include.list'];
+  return databases === undefined ? {} : { 'database.include.list': `${databases},${MARKER_TABLE.split('.')[0]}` };
 }
 
 function escapeRegex(table: string): string {

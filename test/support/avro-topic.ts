@@ -24,11 +24,16 @@ export async function readAvroTopic(topic: string, count: number, timeoutMs = 30
   const admin = kafka.admin();
   await admin.connect();
   const appears = Date.now() + timeoutMs;
-  while (!(await admin.listTopics()).includes(topic)) {
-    if (Date.now() > appears) break;
+  let exists = false;
+  while (!(exists = (await admin.listTopics()).includes(topic)) && Date.now() < appears) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await admin.disconnect();
+  if (!exists) {
+    if (count > 0) throw new Error(`topic ${topic} did not appear within ${timeoutMs} ms`);
+    registry.close();
+    return [];
+  }
   const consumer = kafka.consumer({ groupId: uniqueName('reader') });
   await consumer.connect();
   try {
