@@ -76,9 +76,11 @@ const writer = setInterval(() => {
 
 const stop = async () => {
   clearInterval(writer);
-  const exited = new Promise((resolve) => binlogd.once('exit', resolve));
-  binlogd.kill('SIGTERM');
-  await exited;
+  if (binlogd.exitCode === null && binlogd.signalCode === null) {
+    const exited = new Promise((resolve) => binlogd.once('exit', resolve));
+    binlogd.kill('SIGTERM');
+    await exited;
+  }
   await Promise.race([consumer.disconnect(), new Promise((resolve) => setTimeout(resolve, 3000))]).catch(() => undefined);
   registry.close();
   await db.end().catch(() => undefined);
