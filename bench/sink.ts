@@ -1,13 +1,27 @@
 // Sink throughput: 200,000 keyed ~300-byte records into a fresh 3-partition topic with an
 // idempotent producer (acks=all), from the first send() until flush() resolves, i.e. until Kafka
 // acknowledged the last record. Prints figures only; nothing here asserts on time.
-//   node dist/bench/sink.js [records] [maxBatchRecords] [maxBatchBytes] [lingerMs] [maxInFlightBatches]
+//   node dist/bench/sink.js [--headers] [--threaded] [records] [maxBatchRecords] [maxBatchBytes] [lingerMs] [maxInFlightBatches]
+// --headers: every record carries the connector's four constant `__debezium.context.*` headers.
+// --threaded: the sink runs kafkajs on its own thread (threaded-sink.ts).
 import { loadStackEnv, uniqueName } from '../test/support/stack-env.js';
 import { createKafkaClient } from '../src/sink/kafka-client.js';
 import { createTopicManager } from '../src/sink/topics.js';
-import { createKafkaSink, SINK_DEFAULTS, type OutRecord } from '../src/sink/batcher.js';
+import { createKafkaSink, SINK_DEFAULTS, type KafkaSink, type OutRecord } from '../src/sink/batcher.js';
+import { startThreadedKafkaSink } from '../src/sink/threaded-sink.js';
 
-const arg = (i: number, fallback: number): number => (process.argv[i] !== undefined ? Number(process.argv[i]) : fallback);
+const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')));
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const arg = (i: number, fallback: number): number => (positional[i - 2] !== undefined ? Number(positional[i - 2]) : fallback);
+const HEADERS = flags.has('--headers')
+  ? {
+      '__debezium.context.connectorLogicalName': Buffer.from('bench'),
+      '__debezium.context.taskId': Buffer.from('0'),
+      '__debezium.context.connectorName': Buffer.from('mariadb'),
+      '__debezium.context.runId': Buffer.from('6f1c7c1e-8d6b-4c2e-9a57-3b0f6f2d9e11'),
+    }
+  : undefined;
+const THREADED = flags.has('--threaded');
 const RECORDS = arg(2, 200_000);
 const settings = {
   maxBatchRecords: arg(3, SINK_DEFAULTS.maxBatchRecords),
@@ -27,7 +41,7 @@ function makeRecords(topic: string): { records: OutRecord[]; bytes: number } {
     const key = Buffer.from([0, 0, 0, 0, 1, (id * 2) & 0x7f | 0x80, (id * 2) >> 7 & 0x7f | 0x80, (id * 2) >> 14]);
     const value = Buffer.concat([Buffer.from([0, 0, 0, 0, 2]), Buffer.from(String(i).padStart(10, '0')), filler]);
     bytes += key.length + value.length;
-    records.push({ topic, key, value, ackToken: i });
+    records.push(HEADERS ? { topic, key, value, headers: HEADERS, ackToken: i } : { topic, key, value, ackToken: i });
   }
   return { records, bytes };
 }
@@ -45,15 +59,13 @@ async function main(): Promise<void> {
   let batches = 0;
   let acked = 0;
   let waits = 0;
-  const sink = createKafkaSink({
-    client: producer,
-    topics,
-    ...settings,
-    onAck: (done) => {
-      batches++;
-      acked += done.length;
-    },
-  });
+  const onAck = (done: readonly OutRecord[]): void => {
+    batches++;
+    acked += done.length;
+  };
+  const sink: KafkaSink = THREADED
+    ? await startThreadedKafkaSink({ connection: { brokers, clientId: 'binlogd-bench-sink' }, creation: null, batching: settings, onAck })
+    : createKafkaSink({ client: producer, topics, ...settings, onAck });
   try {
     const start = process.hrtime.bigint();
     for (const record of records) {
@@ -67,13 +79,14 @@ async function main(): Promise<void> {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (acked !== RECORDS) throw new Error(`acknowledged ${acked} of ${RECORDS}`);
     console.log(
-      `sink: ${RECORDS} records (${(bytes / RECORDS).toFixed(0)} B avg), 3 partitions, acks=all, ${JSON.stringify(settings)}`,
+      `sink${THREADED ? ' (threaded)' : ''}: ${RECORDS} records (${(bytes / RECORDS).toFixed(0)} B avg${HEADERS ? ' + 4 headers' : ''}), 3 partitions, acks=all, ${JSON.stringify(settings)}`,
     );
     console.log(
       `  ${(RECORDS / seconds).toFixed(0)} records/s  ${(bytes / seconds / 1e6).toFixed(1)} MB/s  ` +
         `${seconds.toFixed(2)} s  ${batches} batches (${(RECORDS / batches).toFixed(0)} records avg)  ${waits} backpressure waits`,
     );
   } finally {
+    await sink.close().catch(() => {});
     await producer.disconnect();
     await admin.deleteTopics([topic]).catch(() => {});
     await admin.disconnect();

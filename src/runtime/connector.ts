@@ -5,12 +5,12 @@ import type { ConnectorConfig } from '../config/index.js';
 import { BinlogdError, asBinlogdError } from '../errors.js';
 import * as metrics from '../metrics/registry.js';
 import type { AvroSerializer } from '../serialize/serializer.js';
-import { createKafkaSink, type KafkaSink } from '../sink/batcher.js';
-import type { KafkaClient, KafkaProducer } from '../sink/kafka-client.js';
-import { createTopicManager } from '../sink/topics.js';
+import type { KafkaSink } from '../sink/batcher.js';
+import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js';
+import { startThreadedKafkaSink } from '../sink/threaded-sink.js';
 import { createBinlogClient, type BinlogClient } from '../source/binlog-client.js';
 import { readServerFacts, serverProblems } from '../source/server-checks.js';
-import { openSqlClient, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
+import { accountOf, endpointOf, openSqlClient, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { Logger } from './logger.js';
 import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
@@ -19,7 +19,8 @@ import { createTableResolver } from './table-resolver.js';
 export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
 
 export interface ConnectorServices {
-  kafka: KafkaClient;
+  /** Each connector's sink thread makes its own Kafka client from these. */
+  kafka: { connection: KafkaConnectionConfig; log: KafkaLogFn };
   serializer: AvroSerializer;
   logger: Logger;
   version: string;
@@ -34,7 +35,6 @@ export class Connector {
   private readonly endpoint: SqlEndpoint;
   private readonly stopping = new AbortController();
   private sql: SqlClient | null = null;
-  private producer: KafkaProducer | null = null;
   private sink: KafkaSink | null = null;
   private client: BinlogClient | null = null;
   private pipeline: StreamingPipeline | null = null;
@@ -42,11 +42,7 @@ export class Connector {
 
   constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices) {
     this.log = services.logger.child({ connector: config.name });
-    const { database } = config;
-    this.endpoint = {
-      host: database.hostname, port: database.port, user: database.user, password: database.password,
-      connectTimeoutMs: database.connectTimeoutMs,
-    };
+    this.endpoint = endpointOf(config.database);
   }
 
   async start(): Promise<void> {
@@ -54,23 +50,20 @@ export class Connector {
     try {
       this.sql = await openSqlClient(this.endpoint);
       const facts = await readServerFacts(this.sql);
-      const findings = serverProblems(facts, `'${this.endpoint.user}'@'<this host>'`);
+      const findings = serverProblems(facts, accountOf(this.endpoint));
       for (const finding of findings.filter((f) => f.severity === 'warning')) this.log.warn({ subject: finding.subject }, finding.message);
       const errors = findings.filter((f) => f.severity === 'error');
       if (errors.length > 0) {
         throw new BinlogdError(errors[0]!.code, `MariaDB ${this.endpoint.host}:${this.endpoint.port} cannot be captured from:\n- ${errors.map((e) => e.message).join('\n- ')}`);
       }
 
-      this.producer = this.services.kafka.createProducer();
-      await this.producer.connect();
-      const admin = this.services.kafka.createAdmin();
-      await admin.connect();
+      // The producer and admin client live on the sink's own thread (threaded-sink.ts).
       const creation = config.connect.topicCreation.default;
-      const topics = createTopicManager({
-        admin,
+      this.sink = await startThreadedKafkaSink({
+        ...this.services.kafka,
         creation: { partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs } },
+        onError: (error) => this.fail(error),
       });
-      this.sink = createKafkaSink({ client: this.producer, topics, onError: (error) => this.fail(error) });
       const sink = this.sink;
       this.pipeline = new StreamingPipeline({
         envelope: {
@@ -184,7 +177,6 @@ export class Connector {
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);
-    await this.producer?.disconnect().catch(() => undefined);
     await this.sql?.close();
   }
 

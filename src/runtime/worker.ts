@@ -1,10 +1,9 @@
-// The worker: one process running many connectors. It owns what they share (the Kafka client and
-// the schema registry client); a connector that fails is reported and does not stop the others.
+// The worker: one process running many connectors. It owns what they share (the schema registry
+// client, the Kafka settings); a connector that fails is reported and does not stop the others.
 import type { ConnectorConfig, WorkerConfig } from '../config/index.js';
 import { createRegistryClient, type RegistryClient } from '../serialize/registry.js';
 import { createAvroSerializer } from '../serialize/serializer.js';
-import { createKafkaClient } from '../sink/kafka-client.js';
-import { Connector } from './connector.js';
+import { Connector, type ConnectorServices } from './connector.js';
 import type { Logger } from './logger.js';
 
 export interface Worker {
@@ -16,10 +15,10 @@ export interface Worker {
 export function createWorker(options: { config: WorkerConfig; connectors: readonly ConnectorConfig[]; logger: Logger; version: string }): Worker {
   const { config, logger } = options;
   const kafkaLog = logger.child({ component: 'kafka' });
-  const kafka = createKafkaClient(
-    { brokers: config.kafka.brokers, clientId: config.kafka.clientId, ...(config.kafka.sasl ? { sasl: config.kafka.sasl } : {}), ...(config.kafka.ssl === undefined ? {} : { ssl: config.kafka.ssl as boolean }) },
-    { log: (entry) => kafkaLog[entry.level === 'debug' ? 'debug' : entry.level]({ namespace: entry.namespace, ...entry.fields }, entry.message) },
-  );
+  const kafka: ConnectorServices['kafka'] = {
+    connection: { brokers: config.kafka.brokers, clientId: config.kafka.clientId, ...(config.kafka.sasl ? { sasl: config.kafka.sasl } : {}), ...(config.kafka.ssl === undefined ? {} : { ssl: config.kafka.ssl as boolean }) },
+    log: (entry) => kafkaLog[entry.level]({ namespace: entry.namespace, ...entry.fields }, entry.message),
+  };
   const registry: RegistryClient = createRegistryClient({ url: config.schemaRegistry.url, ...(config.schemaRegistry.auth ? { auth: config.schemaRegistry.auth } : {}) });
   const serializer = createAvroSerializer(registry);
   const connectors = new Map(options.connectors.map((c) => [c.name, new Connector(c, { kafka, serializer, logger, version: options.version })]));

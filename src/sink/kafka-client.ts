@@ -129,6 +129,7 @@ export function createKafkaClient(
   options: { log?: KafkaLogFn; logLevel?: KafkaLogLevel } = {},
 ): KafkaClient {
   const log = options.log ?? (() => {});
+  const logLevel = options.logLevel ?? 'warn';
   const kafka = new KafkaCtor({
     brokers: config.brokers,
     clientId: config.clientId,
@@ -136,7 +137,7 @@ export function createKafkaClient(
     ...(config.sasl !== undefined ? { sasl: config.sasl as SASLOptions } : {}),
     ...(config.connectionTimeoutMs !== undefined ? { connectionTimeout: config.connectionTimeoutMs } : {}),
     ...(config.requestTimeoutMs !== undefined ? { requestTimeout: config.requestTimeoutMs } : {}),
-    logLevel: TO_KAFKAJS_LEVEL[options.logLevel ?? 'warn'],
+    logLevel: TO_KAFKAJS_LEVEL[logLevel],
     logCreator: () => (entry: LogEntry) => {
       const { message, timestamp: _timestamp, logger: _logger, ...fields } = entry.log;
       log({ level: LEVELS[entry.level] ?? 'debug', namespace: entry.namespace, message, fields });
