@@ -12,6 +12,7 @@ import { createBinlogClient, type BinlogClient } from '../source/binlog-client.j
 import { readServerFacts, serverProblems } from '../source/server-checks.js';
 import { accountOf, endpointOf, openSqlClient, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
 import { backoffDelay, sleep } from './backoff.js';
+import { notYetApplied } from './not-yet-applied.js';
 import type { Logger } from './logger.js';
 import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
@@ -47,6 +48,7 @@ export class Connector {
 
   async start(): Promise<void> {
     const { config } = this;
+    for (const gap of notYetApplied(config)) this.log.warn(gap);
     try {
       this.sql = await openSqlClient(this.endpoint);
       const facts = await readServerFacts(this.sql);

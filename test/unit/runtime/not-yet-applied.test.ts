@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConnector } from '../../../src/config/index.js';
+import { notYetApplied } from '../../../src/runtime/not-yet-applied.js';
+
+function gaps(extra: Record<string, string>): string[] {
+  const { config, problems } = parseConnector({
+    name: 'c',
+    config: {
+      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector', 'database.hostname': 'h', 'database.user': 'u',
+      'database.password': 'p', 'database.server.id': '1', 'topic.prefix': 'p', ...extra,
+    },
+  });
+  assert.ok(config, JSON.stringify(problems));
+  return notYetApplied(config);
+}
+
+test('a connector file using features binlogd does not apply yet is told so, one line each', () => {
+  const all = gaps({
+    'snapshot.mode': 'initial', 'transforms': 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
+    'transforms.route.regex': '(.*)', 'transforms.route.replacement': 'x.$1', 'heartbeat.interval.ms': '1000',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  });
+  for (const expected of [/^snapshot\.mode=initial/, /^transforms \(route: org\.apache\.kafka\.connect\.transforms\.RegexRouter\)/, /^include\.schema\.changes=true/, /^heartbeat\.interval\.ms/, /^value\.converter=org\.apache\.kafka\.connect\.json\.JsonConverter/, /^offsets are not stored yet/]) {
+    assert.ok(all.some((line) => expected.test(line)), `${expected} in ${JSON.stringify(all, null, 1)}`);
+  }
+});
+
+test('what binlogd does apply raises nothing but the offsets line', () => {
+  assert.deepEqual(gaps({ 'snapshot.mode': 'no_data', 'include.schema.changes': 'false' }).length, 1);
+});
