@@ -11,6 +11,9 @@ import { startThreadedKafkaSink } from '../sink/threaded-sink.js';
 import { createBinlogClient, type BinlogClient } from '../source/binlog-client.js';
 import { readServerFacts, serverProblems } from '../source/server-checks.js';
 import { accountOf, endpointOf, openSqlClient, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
+import type { OffsetStore } from '../offsets/offset-store.js';
+import { parseOffset, type SourceOffset } from '../offsets/source-offset.js';
+import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { notYetApplied } from './not-yet-applied.js';
 import type { Logger } from './logger.js';
@@ -20,6 +23,7 @@ import { createTableResolver } from './table-resolver.js';
 export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
 
 export interface ConnectorServices {
+  offsets: OffsetStore;
   /** Each connector's sink thread makes its own Kafka client from these. */
   kafka: { connection: KafkaConnectionConfig; log: KafkaLogFn };
   serializer: AvroSerializer;
@@ -28,6 +32,8 @@ export interface ConnectorServices {
 }
 
 const RECONNECT = { initialMs: 500, maxMs: 30_000 };
+/** How often the last acknowledged position is written to the offsets topic. */
+const OFFSET_FLUSH_INTERVAL_MS = 1000;
 
 export class Connector {
   state: ConnectorState = 'UNASSIGNED';
@@ -40,6 +46,10 @@ export class Connector {
   private client: BinlogClient | null = null;
   private pipeline: StreamingPipeline | null = null;
   private reconnecting: Promise<void> | null = null;
+  /** The offset of the last record Kafka acknowledged, and the last one written to the offsets topic. */
+  private acked: SourceOffset | undefined;
+  private written: SourceOffset | undefined;
+  private offsetTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices) {
     this.log = services.logger.child({ connector: config.name });
@@ -64,6 +74,12 @@ export class Connector {
       this.sink = await startThreadedKafkaSink({
         ...this.services.kafka,
         creation: { partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs } },
+        onAck: (records) => {
+          for (let i = records.length - 1; i >= 0; i--) {
+            const token = records[i]!.ackToken as SourceOffset | undefined;
+            if (token) { this.acked = token; break; }
+          }
+        },
         onError: (error) => this.fail(error),
       });
       const sink = this.sink;
@@ -84,15 +100,16 @@ export class Connector {
         sink: { send: (record) => sink.send(record) },
         counters: this.counters(),
         queueCapacity: config.queue.maxQueueSize,
-        startPosition: facts.gtidBinlogPos,
+        start: await this.resumePoint(facts.gtidBinlogPos),
         pauseSource: () => this.client?.pause(),
         resumeSource: () => this.client?.resume(),
         onError: (error) => this.fail(asBinlogdError(error)),
       });
       metrics.queueCapacity.set({ connector: config.name }, config.queue.maxQueueSize);
       await this.connectBinlog();
+      this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
       this.state = 'RUNNING';
-      this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming from the current end of the binlog');
+      this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
     } catch (error) {
       this.fail(asBinlogdError(error));
       await this.release();
@@ -117,9 +134,46 @@ export class Connector {
     await this.reconnecting?.catch(() => undefined);
     await this.pipeline?.idle();
     await this.sink?.flush().catch((error) => this.log.error({ err: error }, 'records not acknowledged at shutdown'));
+    if (this.state !== 'FAILED' && this.writeOffset()) {
+      await this.pipeline?.idle();
+      await this.sink?.flush().catch((error) => this.log.error({ err: error }, 'the last offset was not acknowledged at shutdown'));
+    }
     await this.release();
     if (this.state !== 'FAILED') this.state = 'STOPPED';
     this.log.info({ position: this.pipeline?.position }, 'stopped');
+  }
+
+  /** The stored offset of this connector, or the server's current end when there is none. */
+  private async resumePoint(serverEnd: string): Promise<ResumePoint> {
+    const { offsets } = this.services;
+    const { name, topics } = this.config;
+    const stored = await offsets.latest(name, topics.prefix);
+    if (!stored) {
+      this.log.info({ gtids: serverEnd }, 'no stored offset: reading from the current end of the binlog');
+      return { gtids: serverEnd };
+    }
+    let offset: SourceOffset;
+    try {
+      offset = parseOffset(stored);
+    } catch (error) {
+      throw new BinlogdError('CONFIG_INVALID', `the stored offset of ${name} in ${offsets.topic} cannot be resumed from: ${(error as Error).message}; reset it (DELETE /connectors/${name}/offsets when the REST API lands, or a tombstone for its key)`, { cause: error });
+    }
+    if (offset.gtids === undefined) {
+      throw new BinlogdError('CONFIG_INVALID', `the stored offset of ${name} has no GTID set (file ${offset.file}, pos ${offset.pos}); binlogd resumes MariaDB by GTID only`);
+    }
+    this.acked = this.written = offset;
+    this.log.info({ offset }, 'resuming from the stored offset');
+    return { gtids: offset.gtids, ...(offset.event ? { event: offset.event } : {}), ...(offset.row ? { row: offset.row } : {}) };
+  }
+
+  /** Queues the last acknowledged offset for the offsets topic if it moved; true when it did. */
+  private writeOffset(): boolean {
+    const offset = this.acked;
+    if (!offset || offset === this.written || !this.pipeline) return false;
+    const { name, topics } = this.config;
+    this.pipeline.sendInOrder(this.services.offsets.offsetRecord(name, topics.prefix, { ...offset }));
+    this.written = offset;
+    return true;
   }
 
   private async connectBinlog(): Promise<void> {
@@ -176,6 +230,7 @@ export class Connector {
   }
 
   private async release(): Promise<void> {
+    clearInterval(this.offsetTimer);
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);

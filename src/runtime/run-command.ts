@@ -33,7 +33,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const logger = createLogger(loaded.config.log.level);
   const worker = createWorker({ config: loaded.config, connectors: connectors.connectors, logger, version: binlogdVersion() });
   logger.info({ connectors: connectors.connectors.map((c) => c.name) }, 'starting');
-  await worker.start();
+  // Signals are handled from the start: one during start-up stops right after it.
+  const started = worker.start();
   // A periodic summary per connector instead of a line per row; it also keeps the daemon alive
   // when every connector has failed, so operators can see why.
   const summary = setInterval(() => {
@@ -57,7 +58,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
         process.exit(1);
       }, SHUTDOWN_TIMEOUT_MS);
       timer.unref();
-      void worker.stop().then(() => {
+      void started.then(() => worker.stop()).then(() => {
         clearTimeout(timer);
         logger.info('stopped');
         resolve(0);

@@ -7,7 +7,12 @@ import { emitChange, processingTime, TransactionOrder, type ChangeRecord, type E
 import { sourceStruct } from '../envelope/source-info.js';
 import type { TableSchema } from '../envelope/table-schema.js';
 import type { BinlogEvent, RawRow, TableMapEntry } from '../source/binlog-client.js';
-import { GtidPosition, parseGtid, type Gtid } from '../source/gtid-position.js';
+import { PositionTracker, type ResumePoint } from '../offsets/position-tracker.js';
+import type { SourceOffset } from '../offsets/source-offset.js';
+import { parseGtid } from '../source/gtid-position.js';
+
+/** What the pipeline queues: binlog events, and records to send in turn (offset records). */
+type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord };
 
 /** Serializes one table's keys and values; synchronous once prepared. */
 export interface TableSerializer {
@@ -24,7 +29,11 @@ export interface OutgoingRecord {
   topic: string;
   key: Buffer | null;
   value: Buffer | null;
-  headers: Readonly<Record<string, string | Buffer>>;
+  headers?: Readonly<Record<string, string | Buffer>>;
+  /** Set only where the partition is prescribed (offset records). */
+  partition?: number;
+  /** The source offset reached once this record is acknowledged (last record of a rows event). */
+  ackToken?: SourceOffset;
 }
 
 export interface RecordSink {
@@ -52,8 +61,8 @@ export interface StreamingPipelineOptions {
   counters: PipelineCounters;
   /** max.queue.size: change events (rows) held before the binlog connection is paused. */
   queueCapacity: number;
-  /** MariaDB GTID position the binlog is read after. */
-  startPosition: string;
+  /** Where the binlog is read from: a GTID position, and what of its first transaction was emitted. */
+  start: ResumePoint;
   pauseSource: () => void;
   resumeSource: () => void;
   onError: (error: unknown) => void;
@@ -61,13 +70,12 @@ export interface StreamingPipelineOptions {
 
 interface TransactionState {
   gtid: string;
-  parsed: Gtid;
   serverId: number;
   order: TransactionOrder;
 }
 
 export class StreamingPipeline {
-  private queue: BinlogEvent[] = [];
+  private queue: QueuedEvent[] = [];
   private head = 0;
   /** Rows (1 for other events) queued: Debezium's max.queue.size counts change events, not binlog events. */
   private queuedRows = 0;
@@ -79,15 +87,20 @@ export class StreamingPipeline {
   private readonly tableSchemas = new Map<number, { schema: TableSchema; serializer: TableSerializer } | null>();
   private readonly records: ChangeRecord[] = [];
   private idleWaiters: Array<() => void> = [];
-  private committed: GtidPosition;
+  private readonly positions: PositionTracker;
 
   constructor(private readonly options: StreamingPipelineOptions) {
-    this.committed = GtidPosition.parse(options.startPosition);
+    this.positions = new PositionTracker(options.start);
   }
 
   /** The GTID position after the last transaction whose events were all handed to the sink. */
   get position(): string {
-    return this.committed.toString();
+    return this.positions.gtids;
+  }
+
+  /** Sends a record (an offset record) in turn with the change records: the sink has one sender. */
+  sendInOrder(record: OutgoingRecord): void {
+    this.push({ kind: 'record', record });
   }
 
   /**
@@ -96,10 +109,11 @@ export class StreamingPipeline {
    */
   discardPartialTransaction(): void {
     this.transaction = null;
+    this.positions.discardOpenTransaction();
   }
 
   /** Called by the binlog client for every event, in binlog order. */
-  readonly push = (event: BinlogEvent): void => {
+  readonly push = (event: QueuedEvent): void => {
     if (this.failed) return;
     this.queue.push(event);
     this.queuedRows += weight(event);
@@ -133,7 +147,7 @@ export class StreamingPipeline {
           await new Promise((resolve) => setImmediate(resolve));
         }
         const event = this.queue[this.head]!;
-        this.queue[this.head++] = undefined as unknown as BinlogEvent; // release it for GC
+        this.queue[this.head++] = undefined as unknown as QueuedEvent; // release it for GC
         const pending = this.process(event);
         if (pending) await pending;
         this.queuedRows -= weight(event);
@@ -154,14 +168,21 @@ export class StreamingPipeline {
     }
   }
 
-  private process(event: BinlogEvent): void | Promise<void> {
+  private process(event: QueuedEvent): void | Promise<void> {
     switch (event.kind) {
+      case 'record':
+        return this.options.sink.send(event.record);
       case 'rotate':
         this.file = event.file;
         return;
+      case 'tablemap':
+      case 'annotate':
+        this.positions.eventDone();
+        return;
       case 'gtid':
         this.options.counters.onEventRead(event.header.timestampMs);
-        this.transaction = { gtid: event.gtid, parsed: parseGtid(event.gtid), serverId: event.serverId, order: new TransactionOrder(event.gtid) };
+        this.transaction = { gtid: event.gtid, serverId: event.serverId, order: new TransactionOrder(event.gtid) };
+        this.positions.begin(parseGtid(event.gtid), event.serverId, this.file || event.header.file, event.header.position);
         return;
       case 'rows': {
         this.options.counters.onEventRead(event.header.timestampMs);
@@ -180,13 +201,11 @@ export class StreamingPipeline {
         this.tableSchemas.clear();
         this.commit();
         return;
-      case 'annotate':
-        return;
     }
   }
 
   private commit(): void {
-    if (this.transaction) this.committed = this.committed.with(this.transaction.parsed);
+    this.positions.commit();
     this.transaction = null;
   }
 
@@ -198,7 +217,11 @@ export class StreamingPipeline {
 
   private emitRows(event: Extract<BinlogEvent, { kind: 'rows' }>): void | Promise<void> {
     const entry = this.tableSchemas.get(event.tableId);
-    if (!entry) return;
+    const emitted = this.positions.rowsAlreadyEmitted();
+    if (!entry || emitted === 'all') {
+      this.positions.eventDone();
+      return;
+    }
     const table = entry.schema;
     const { options } = this;
     const transaction = this.transaction;
@@ -218,7 +241,7 @@ export class StreamingPipeline {
       row: 0,
     });
     const rows = event.rows;
-    for (let i = 0; i < rows.length; i++) {
+    for (let i = emitted; i < rows.length; i++) {
       const rowSource = i === 0 ? source : { ...source, row: i };
       const row = rows[i]!;
       if (event.op === 'u') {
@@ -230,27 +253,31 @@ export class StreamingPipeline {
         emitChange(table, { op: 'd', before: row as RawRow, after: null }, rowSource, context, records);
       }
     }
-    options.counters.onChange(table.db, table.table, event.op, rows.length);
-    return this.send(records.splice(0), entry.serializer);
+    options.counters.onChange(table.db, table.table, event.op, rows.length - emitted);
+    const offset = this.positions.offsetAfterRows(rows.length, event.header.timestampMs);
+    this.positions.eventDone();
+    return this.send(records.splice(0), entry.serializer, offset);
   }
 
-  private send(records: ChangeRecord[], serializer: TableSerializer): void | Promise<void> {
+  private send(records: ChangeRecord[], serializer: TableSerializer, offset: SourceOffset | undefined): void | Promise<void> {
     const { sink } = this.options;
-    for (let i = 0; i < records.length; i++) {
+    const last = records.length - 1;
+    for (let i = 0; i <= last; i++) {
       const record = records[i]!;
       const pending = sink.send({
         topic: record.topic,
         key: serializer.key(record.key),
         value: serializer.value(record.value),
         headers: record.headers,
+        ...(i === last && offset ? { ackToken: offset } : {}),
       });
-      if (pending) return pending.then(() => this.send(records.slice(i + 1), serializer));
+      if (pending) return pending.then(() => this.send(records.slice(i + 1), serializer, offset));
     }
   }
 }
 
 const YIELD_EVERY_ROWS = 500;
 
-function weight(event: BinlogEvent): number {
+function weight(event: QueuedEvent): number {
   return event.kind === 'rows' ? event.rows.length : 1;
 }

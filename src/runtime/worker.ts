@@ -3,6 +3,7 @@
 import type { ConnectorConfig, WorkerConfig } from '../config/index.js';
 import { createRegistryClient, type RegistryClient } from '../serialize/registry.js';
 import { createAvroSerializer } from '../serialize/serializer.js';
+import { createOffsetStore } from '../offsets/offset-store.js';
 import { Connector, type ConnectorServices } from './connector.js';
 import type { Logger } from './logger.js';
 
@@ -21,7 +22,11 @@ export function createWorker(options: { config: WorkerConfig; connectors: readon
   };
   const registry: RegistryClient = createRegistryClient({ url: config.schemaRegistry.url, ...(config.schemaRegistry.auth ? { auth: config.schemaRegistry.auth } : {}) });
   const serializer = createAvroSerializer(registry);
-  const connectors = new Map(options.connectors.map((c) => [c.name, new Connector(c, { kafka, serializer, logger, version: options.version })]));
+  const offsets = createOffsetStore({
+    kafka: kafka.connection, topic: config.offsets.topic, partitions: config.offsets.partitions,
+    replicationFactor: config.offsets.replicationFactor, log: kafka.log,
+  });
+  const connectors = new Map(options.connectors.map((c) => [c.name, new Connector(c, { kafka, serializer, offsets, logger, version: options.version })]));
 
   return {
     connectors,
@@ -31,6 +36,7 @@ export function createWorker(options: { config: WorkerConfig; connectors: readon
     async stop() {
       await Promise.all([...connectors.values()].map((connector) => connector.stop()));
       registry.close();
+      await offsets.close();
     },
   };
 }

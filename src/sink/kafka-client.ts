@@ -1,6 +1,7 @@
 // The only file that imports kafkajs (2.2.4, unmaintained): everything else speaks the small
 // interfaces below, so the client can be swapped. Every error leaving this file is a BinlogdError
 // (see kafka-errors.ts), and kafkajs' own log lines go to a callback instead of the console.
+import { randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import kafkajs, { type Admin, type Kafka, type LogEntry, type Producer, type SASLOptions, type Transaction } from 'kafkajs';
 import { BinlogdError } from '../errors.js';
@@ -93,6 +94,13 @@ export interface TopicSpec {
   configs?: Record<string, string>;
 }
 
+/** One partition's offsets; `high` is the last stable offset (read_committed), exclusive. */
+export interface PartitionOffsets {
+  partition: number;
+  low: bigint;
+  high: bigint;
+}
+
 export interface KafkaAdmin {
   connect(): Promise<void>;
   /** Creates the topics that do not exist yet; true when this call created all of them. */
@@ -101,14 +109,41 @@ export interface KafkaAdmin {
   fetchPartitionCounts(topics: readonly string[]): Promise<Map<string, number>>;
   /** Effective topic configs (e.g. cleanup.policy, max.message.bytes), defaults included. */
   describeTopicConfigs(topic: string, names?: readonly string[]): Promise<Record<string, string>>;
+  /** Earliest and last stable offsets of every partition of an existing topic. */
+  fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]>;
   deleteTopics(topics: readonly string[]): Promise<void>;
   /** Idempotent. */
   disconnect(): Promise<void>;
 }
 
+/** A committed record read back from a topic. */
+export interface ConsumedRecord {
+  partition: number;
+  offset: bigint;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface ReadTopicOptions {
+  topic: string;
+  /**
+   * Where each partition's read stops (exclusive `high`), usually fetchTopicOffsets() taken just
+   * before; partitions with high <= low are not read. Records past `high` that arrive in the same
+   * fetch are delivered too: they are newer, never older.
+   */
+  until: readonly PartitionOffsets[];
+  /** Called in offset order within each partition. */
+  onRecord: (record: ConsumedRecord) => void;
+  /** Default 60 s; fails with KAFKA_UNREACHABLE (retriable). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 export interface KafkaClient {
   createProducer(options?: ProducerOptions): KafkaProducer;
   createAdmin(): KafkaAdmin;
+  /** Reads committed records from the earliest offset up to `until`, then stops. Commits nothing. */
+  readTopic(options: ReadTopicOptions): Promise<void>;
 }
 
 const LEVELS: Record<number, KafkaLogLevel> = {
@@ -146,7 +181,75 @@ export function createKafkaClient(
   return {
     createProducer: (producerOptions = {}) => wrapProducer(kafka, producerOptions),
     createAdmin: () => wrapAdmin(kafka.admin()),
+    readTopic: (readOptions) => readTopic(kafka, config.clientId, readOptions),
   };
+}
+
+const DEFAULT_READ_TIMEOUT_MS = 60_000;
+
+// kafkajs has no group-less consumer (Java's assign()), so a throwaway group that never commits
+// stands in: with no committed offsets the group disappears once its only member leaves. A
+// partition is done when the consumer's position passed its end. END_BATCH_PROCESS also fires for
+// fetches that held only transaction markers or aborted records (runner.js, kafkajs#1256), whose
+// offsets no message carries: without it a read ending on a commit marker would never finish.
+async function readTopic(kafka: Kafka, clientId: string, options: ReadTopicOptions): Promise<void> {
+  const { topic, onRecord } = options;
+  const pending = new Map<number, bigint>();
+  for (const p of options.until) if (p.high > p.low) pending.set(p.partition, p.high);
+  if (pending.size === 0) return;
+  // read_committed (kafkajs' default): aborted offset records never count, as in Connect with EOS.
+  const consumer = kafka.consumer({ groupId: `${clientId}-reader-${randomUUID()}`, maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
+  let settle!: (error?: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error));
+  });
+  // It may fail (timeout, abort) while we are still connecting, before anyone awaits it.
+  finished.catch(() => {});
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const end = pending.get(payload.partition);
+    if (payload.topic !== topic || end === undefined || BigInt(payload.lastOffset) + 1n < end) return;
+    pending.delete(payload.partition);
+    if (pending.size === 0) settle();
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) settle(payload.error);
+  });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  const timer = setTimeout(() => {
+    const left = [...pending].map(([partition, end]) => `${partition} (to ${end})`).join(', ');
+    settle(new BinlogdError('KAFKA_UNREACHABLE', `Kafka: reading ${topic} did not reach the end of partitions ${left} in ${timeoutMs} ms`, {
+      retriable: true,
+      details: { topics: [topic] },
+    }));
+  }, timeoutMs);
+  const onAbort = () => settle(options.signal?.reason ?? new Error('aborted'));
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        try {
+          for (const m of batch.messages) {
+            onRecord({ partition: batch.partition, offset: BigInt(m.offset), key: m.key, value: m.value });
+          }
+        } catch (error) {
+          // kafkajs would retry the batch and restart the consumer; our callback's failure is final.
+          settle(error);
+        }
+      },
+    });
+    await finished;
+  } catch (error) {
+    if (options.signal?.aborted === true && error === options.signal.reason) throw error;
+    throw toBinlogdError(error, { action: `reading topic ${topic}`, topics: [topic] });
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    await consumer.disconnect().catch(() => {});
+  }
 }
 
 // We always set message.partition (murmur2.ts); kafkajs' partitioner only passes it through.
@@ -254,6 +357,17 @@ function isUnknownTopic(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
 }
 
+// Right after CreateTopics a KRaft broker may answer ListOffsets before it has taken up the
+// leadership the metadata already shows; kafkajs' fetchTopicOffsets gives up at once on that.
+const LEADERSHIP_SETTLING = new Set(['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_LEADER_EPOCH']);
+const LEADERSHIP_ATTEMPTS = 30;
+const LEADERSHIP_RETRY_MS = 100;
+
+function isLeadershipSettling(error: unknown): boolean {
+  const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && LEADERSHIP_SETTLING.has(type);
+}
+
 function wrapAdmin(admin: Admin): KafkaAdmin {
   let connected = false;
   const counts = async (topics: readonly string[]): Promise<Map<string, number>> => {
@@ -318,6 +432,20 @@ function wrapAdmin(admin: Admin): KafkaAdmin {
         return out;
       } catch (error) {
         throw toBinlogdError(error, { action: `describing the configs of topic ${topic}`, topics: [topic] });
+      }
+    },
+    async fetchTopicOffsets(topic) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const offsets = await admin.fetchTopicOffsets(topic);
+          return offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }));
+        } catch (error) {
+          if (attempt < LEADERSHIP_ATTEMPTS && isLeadershipSettling(error)) {
+            await new Promise((r) => setTimeout(r, LEADERSHIP_RETRY_MS));
+            continue;
+          }
+          throw toBinlogdError(error, { action: `reading the offsets of topic ${topic}`, topics: [topic] });
+        }
       }
     },
     async deleteTopics(topics) {

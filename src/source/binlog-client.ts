@@ -33,7 +33,9 @@ export type BinlogEvent =
   | { kind: 'xid'; header: EventHeader }
   | { kind: 'query'; header: EventHeader; sql: string; database: string }
   | { kind: 'annotate'; header: EventHeader; statement: string }
-  | { kind: 'rotate'; file: string; position: number };
+  | { kind: 'rotate'; file: string; position: number }
+  /** Only counted: Debezium's offsets count table maps among a transaction's events. */
+  | { kind: 'tablemap' };
 
 export interface BinlogClientOptions {
   endpoint: SqlEndpoint;
@@ -55,6 +57,8 @@ export interface BinlogClient {
 
 // Event length = header (19) + body (zongji's `size`) + CRC32 checksum (4, the server default).
 const HEADER_AND_CHECKSUM = 19 + 4;
+
+const TABLE_MAP: BinlogEvent = { kind: 'tablemap' };
 
 const INCLUDED_EVENTS = ['rotate', 'mariadbgtid', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'annotaterows'];
 
@@ -88,7 +92,7 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
         // those columns as BLOB (252, same length prefix) for the raw bytes. This must happen here,
         // synchronously, before the rows event that follows is parsed.
         for (const column of (zongji as any).tableMap[event.tableId]?.columns ?? []) if (column.type === 255) column.type = 252;
-        return undefined;
+        return TABLE_MAP;
       case 'rotate':
         file = event.binlogName;
         return { kind: 'rotate', file, position: event.position };

@@ -33,6 +33,9 @@ export interface SqlClient {
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST']);
 const ER_ACCESS_DENIED = 1045;
 const ER_DBACCESS_DENIED = 1044;
+// ER_MASTER_FATAL_ERROR_READING_BINLOG: the server cannot send the binlog from the requested GTID
+// position (the binlog holding it was purged, or the position is not in its history).
+const ER_BINLOG_POSITION_UNAVAILABLE = 1236;
 const GRANT_ERRNOS = new Set([1142 /* ER_TABLEACCESS_DENIED */, 1143 /* column */, 1227 /* ER_SPECIFIC_ACCESS_DENIED */]);
 
 export function sqlError(error: unknown, endpoint: SqlEndpoint): BinlogdError {
@@ -49,6 +52,11 @@ export function sqlError(error: unknown, endpoint: SqlEndpoint): BinlogdError {
       { cause: error, details: { host: endpoint.host, port: endpoint.port, user: endpoint.user } });
   }
   const reason = error instanceof Error ? error.message : String(error);
+  if (errno === ER_BINLOG_POSITION_UNAVAILABLE) {
+    return new BinlogdError('SOURCE_POSITION_LOST',
+      `MariaDB ${endpoint.host}:${endpoint.port} cannot send the binlog from the connector's position: ${reason}. The binlog holding it was purged (see SHOW BINARY LOGS for the oldest one). Nothing after that position can be read any more: reset the connector's stored offset to start from the current end, or re-snapshot (snapshot.mode=when_needed, once snapshots land)`,
+      { cause: error });
+  }
   if (errno !== undefined && GRANT_ERRNOS.has(errno)) {
     return new BinlogdError('SOURCE_GRANTS', `MariaDB ${where} lacks a privilege: ${reason}`, { cause: error });
   }

@@ -1,0 +1,58 @@
+// The position a connector resumes from, as Debezium's binlog connectors store it
+// (BinlogOffsetContext): the GTID set of fully processed transactions, the start of the current
+// transaction, and how many of its events and rows were already emitted. Keys are omitted when
+// zero or absent, as Debezium does, so Kafka Connect tooling reads binlogd's offsets and back.
+
+export interface SourceOffset {
+  /** Binlog file of the restart position. */
+  readonly file: string;
+  /** Restart position: the transaction's GTID event inside a transaction, else after the last event. */
+  readonly pos: number;
+  /** MariaDB GTID position of fully processed transactions (`0-1-1042,1-2-77`). */
+  readonly gtids?: string;
+  /** Events of the transaction at `pos` already emitted (skip them on restart). */
+  readonly event?: number;
+  /** Rows of the next rows event already emitted. */
+  readonly row?: number;
+  readonly server_id?: number;
+  /** Source event time, seconds. */
+  readonly ts_sec?: number;
+}
+
+const NUMERIC_KEYS = ['pos', 'event', 'row', 'server_id', 'ts_sec'] as const;
+
+/** Compact JSON with Debezium's key set, zero/absent keys left out. */
+export function formatOffset(offset: SourceOffset): string {
+  const map: Record<string, string | number> = {};
+  if (offset.ts_sec) map['ts_sec'] = offset.ts_sec;
+  map['file'] = offset.file;
+  map['pos'] = offset.pos;
+  if (offset.gtids) map['gtids'] = offset.gtids;
+  if (offset.event) map['event'] = offset.event;
+  if (offset.row) map['row'] = offset.row;
+  if (offset.server_id) map['server_id'] = offset.server_id;
+  return JSON.stringify(map);
+}
+
+/**
+ * Reads an offset map (ours or one Kafka Connect + Debezium wrote). Throws on a map that cannot be
+ * resumed from, naming the key; keys binlogd does not use (snapshot, transaction ids…) are ignored.
+ */
+export function parseOffset(map: Readonly<Record<string, unknown>>): SourceOffset {
+  const file = map['file'];
+  if (typeof file !== 'string' || file === '') throw new Error(`offset has no binlog file: ${JSON.stringify(map)}`);
+  const numbers: Partial<Record<(typeof NUMERIC_KEYS)[number], number>> = {};
+  for (const key of NUMERIC_KEYS) {
+    const value = map[key];
+    if (value === undefined || value === null) continue;
+    const number = typeof value === 'string' ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) {
+      throw new Error(`offset key ${key} is not a non-negative integer: ${JSON.stringify(value)}`);
+    }
+    numbers[key] = number;
+  }
+  if (numbers.pos === undefined) throw new Error(`offset has no binlog position: ${JSON.stringify(map)}`);
+  const gtids = map['gtids'];
+  if (gtids !== undefined && gtids !== null && typeof gtids !== 'string') throw new Error(`offset key gtids is not a string: ${JSON.stringify(gtids)}`);
+  return { file, ...numbers, pos: numbers.pos, ...(typeof gtids === 'string' && gtids !== '' ? { gtids } : {}) };
+}
