@@ -196,7 +196,7 @@ export class StreamingPipeline {
       case 'query':
         // A transaction on a non-transactional engine ends with a COMMIT query instead of an XID.
         if (/^\s*COMMIT\b/i.test(event.sql)) return this.commit();
-        if (/^\s*(BEGIN|ROLLBACK|SAVEPOINT)\b/i.test(event.sql)) return;
+        if (/^\s*(BEGIN|ROLLBACK|SAVEPOINT)\b/i.test(event.sql)) return this.positions.eventDone();
         // A standalone group (DDL) has no XID; any DDL can change a table's columns or key.
         this.tableSchemas.clear();
         this.commit();
