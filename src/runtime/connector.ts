@@ -1,6 +1,11 @@
 // One connector's lifecycle: check the server, connect the stages (binlog client → pipeline →
 // serializer → Kafka sink) and keep the binlog connection up, reconnecting with jittered backoff
 // from the last transaction it finished reading. Start and stop are symmetric.
+//
+// Delivery: exactly once by default, the offset record riding in each Kafka transaction of the
+// sink (threaded-sink.ts, transactional.id `binlogd-<connector name>`); with
+// exactly.once.support=false, at least once: the last acknowledged offset is written every second
+// and at shutdown, after the records it covers.
 import type { ConnectorConfig } from '../config/index.js';
 import { BinlogdError, asBinlogdError } from '../errors.js';
 import * as metrics from '../metrics/registry.js';
@@ -71,6 +76,9 @@ export class Connector {
 
       // The producer and admin client live on the sink's own thread (threaded-sink.ts).
       const creation = config.connect.topicCreation.default;
+      const { offsets } = this.services;
+      // Connecting a transactional producer fences an older instance and aborts its open
+      // transaction, so the stored offset read after this (resumePoint) is final.
       this.sink = await startThreadedKafkaSink({
         ...this.services.kafka,
         creation: { partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs } },
@@ -81,6 +89,12 @@ export class Connector {
           }
         },
         onError: (error) => this.fail(error),
+        ...(config.delivery.exactlyOnce ? {
+          transactional: {
+            transactionalId: this.transactionalId,
+            offsetRecord: (token: unknown) => offsets.offsetRecord(config.name, config.topics.prefix, { ...(token as SourceOffset) }),
+          },
+        } : {}),
       });
       const sink = this.sink;
       this.pipeline = new StreamingPipeline({
@@ -107,7 +121,7 @@ export class Connector {
       });
       metrics.queueCapacity.set({ connector: config.name }, config.queue.maxQueueSize);
       await this.connectBinlog();
-      this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
+      if (!config.delivery.exactlyOnce) this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
       this.state = 'RUNNING';
       this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
     } catch (error) {
@@ -134,13 +148,18 @@ export class Connector {
     await this.reconnecting?.catch(() => undefined);
     await this.pipeline?.idle();
     await this.sink?.flush().catch((error) => this.log.error({ err: error }, 'records not acknowledged at shutdown'));
-    if (this.state !== 'FAILED' && this.writeOffset()) {
+    if (this.state !== 'FAILED' && !this.config.delivery.exactlyOnce && this.writeOffset()) {
       await this.pipeline?.idle();
       await this.sink?.flush().catch((error) => this.log.error({ err: error }, 'the last offset was not acknowledged at shutdown'));
     }
     await this.release();
     if (this.state !== 'FAILED') this.state = 'STOPPED';
     this.log.info({ position: this.pipeline?.position }, 'stopped');
+  }
+
+  /** One per connector name: a second instance of the connector fences the first. */
+  private get transactionalId(): string {
+    return `binlogd-${this.config.name}`;
   }
 
   /** The stored offset of this connector, or the server's current end when there is none. */
@@ -226,6 +245,12 @@ export class Connector {
     this.failure = error;
     metrics.errorsTotal.inc({ connector: this.config.name, kind: error.code });
     this.log.error({ err: error, code: error.code, position: this.pipeline?.position }, `connector failed: ${error.message}`);
+    if (error.code === 'KAFKA_FENCED') {
+      this.log.error(
+        { code: error.code, transactionalId: this.transactionalId },
+        `another instance of connector ${this.config.name} took over its Kafka transactional.id ${this.transactionalId}: this instance stopped writing and stays FAILED; stop it`,
+      );
+    }
     void this.client?.stop();
   }
 

@@ -23,6 +23,8 @@ export function notYetApplied(config: ConnectorConfig): string[] {
     gaps.push('column.mask.*, column.truncate.*, column.propagate.source.type and datatype.propagate.source.type are not applied yet');
   }
   if (config.signals.dataCollection !== undefined) gaps.push('signal.data.collection: signals (incremental snapshots) are not implemented yet');
-  gaps.push('delivery is at-least-once for now (exactly-once transactions arrive later): after a crash, records since the last stored offset (about a second) are written again');
+  if (!config.delivery.exactlyOnce) {
+    gaps.push('delivery is at-least-once, as configured (exactly.once.support=false): after a crash, records since the last stored offset (about a second) are written again');
+  }
   return gaps;
 }

@@ -142,9 +142,17 @@ export class BatchPacker {
     this.records++;
   }
 
-  /** The packed batch (its own exact-size ArrayBuffer) and the definitions it introduces; resets. */
-  take(): PackedBatch {
-    const batch: PackedBatch = { data: this.scratch.buffer.slice(this.scratch.byteOffset, this.scratch.byteOffset + this.used), count: this.records };
+  /**
+   * The packed batch (its own exact-size ArrayBuffer) and the definitions it introduces. By default
+   * everything packed; or only the first `count` records, which end at byte `bytes` (the values of
+   * `count` and `bytes` after the record that should end it): the rest stays for the next take().
+   * The batch carries every definition made so far, which is early but never late for the rest.
+   */
+  take(count = this.records, bytes = this.used): PackedBatch {
+    if (count > this.records || bytes > this.used || (count === this.records) !== (bytes === this.used)) {
+      throw new RangeError(`take(${count}, ${bytes}) outside the ${this.records} records / ${this.used} bytes packed`);
+    }
+    const batch: PackedBatch = { data: this.scratch.buffer.slice(this.scratch.byteOffset, this.scratch.byteOffset + bytes), count };
     if (this.newTopics.length > 0) {
       batch.topics = this.newTopics;
       this.newTopics = [];
@@ -153,10 +161,12 @@ export class BatchPacker {
       batch.headerSets = this.newHeaderSets;
       this.newHeaderSets = [];
     }
-    this.used = 0;
-    this.records = 0;
+    const rest = this.used - bytes;
+    if (rest > 0) this.scratch.copyWithin(0, bytes, this.used);
+    this.used = rest;
+    this.records -= count;
     // One huge record must not pin a huge scratch buffer for the rest of the run.
-    if (this.scratch.length > 4 * INITIAL_SCRATCH) this.resize(INITIAL_SCRATCH);
+    if (this.scratch.length > 4 * INITIAL_SCRATCH && rest <= INITIAL_SCRATCH) this.resize(INITIAL_SCRATCH);
     return batch;
   }
 

@@ -3,7 +3,8 @@
 // binlog parsing, decoding and Avro encoding. It is the same sink as on the main thread
 // (batcher.ts over kafka-client.ts and topics.ts: idempotent, acks=-1, one request on the wire,
 // murmur2 partitions); only its records arrive packed (record-packing.ts) and its
-// acknowledgements and errors leave as messages (threaded-protocol.ts).
+// acknowledgements and errors leave as messages (threaded-protocol.ts). With a transactionalId the
+// producer is transactional and transaction-feed.ts commits each batch as one transaction.
 import { parentPort, workerData } from 'node:worker_threads';
 import { BinlogdError, asBinlogdError } from '../errors.js';
 import { createKafkaSink, type KafkaSink } from './batcher.js';
@@ -11,6 +12,7 @@ import { createKafkaClient, type KafkaAdmin, type KafkaLogEntry, type KafkaProdu
 import { BatchUnpacker, type BatchReader } from './record-packing.js';
 import { serializeError, type FromWorker, type SinkWorkerData, type ToWorker } from './threaded-protocol.js';
 import { createTopicManager } from './topics.js';
+import { createTransactionFeed } from './transaction-feed.js';
 
 if (parentPort === null) throw new Error('sink-worker.js runs as a worker thread (see threaded-sink.ts)');
 const port = parentPort;
@@ -29,7 +31,10 @@ function forwardLog(entry: KafkaLogEntry): void {
 }
 
 const client = createKafkaClient(data.connection, { log: forwardLog, logLevel: data.logLevel });
-const producer: KafkaProducer = client.createProducer(data.producer);
+const producer: KafkaProducer = client.createProducer({
+  ...data.producer,
+  ...(data.transactionalId === undefined ? {} : { transactionalId: data.transactionalId }),
+});
 const admin: KafkaAdmin = client.createAdmin();
 
 async function disconnect(): Promise<void> {
@@ -45,6 +50,23 @@ async function main(): Promise<void> {
     post({ type: 'start-failed', error: serializeError(asBinlogdError(error)) });
     await disconnect();
     port.close();
+    return;
+  }
+
+  if (data.transactionalId !== undefined) {
+    const feed = createTransactionFeed({
+      producer,
+      topics: createTopicManager({ admin, creation: data.creation }),
+      batching: data.batching,
+      post,
+      finish: async () => {
+        await disconnect();
+        post({ type: 'closed' });
+        port.close();
+      },
+    });
+    port.on('message', (message: ToWorker) => feed.receive(message));
+    post({ type: 'ready' });
     return;
   }
 

@@ -3,10 +3,10 @@
 // which the protocol relies on: a batch's topic and header definitions arrive before any record
 // that uses them, and acknowledgements arrive in send order.
 //
-// Room for transactions (one transaction per change batch + offset record, transactional.id per
-// connector): a `batch` message will carry an optional marker, e.g. `commit: {offset}`, meaning
-// "these records, then the offset record, then commit"; the worker will then acknowledge at commit
-// granularity. Nothing else in the protocol needs to change for that.
+// Transactions (exactly once, SinkWorkerData.transactionalId set): every `batch` message carries a
+// `commit` marker meaning "begin a transaction, send these records, then the offset record (if
+// any), commit"; the worker acknowledges the batch's records only once the commit succeeded, one
+// transaction at a time, in batch order.
 import { BinlogdError, type ErrorCode } from '../errors.js';
 import type { KafkaSinkOptions } from './batcher.js';
 import type { KafkaConnectionConfig, KafkaLogEntry, KafkaLogLevel, ProducerOptions } from './kafka-client.js';
@@ -24,11 +24,32 @@ export interface SinkWorkerData {
   /** null = never create topics: a missing topic fails the sink. */
   creation: TopicCreation | null;
   batching: SinkBatching;
+  /** Set = exactly once: a transactional producer, one transaction per batch (transaction-feed.ts). */
+  transactionalId?: string;
 }
 
+/** One record that crosses by structured clone (one per transaction: the offset record). */
+export interface TransferRecord {
+  topic: string;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  partition?: number;
+}
+
+/** Ends a batch's transaction: the offset record reached after its last record, then commit. */
+export interface CommitMarker {
+  /** null when no record of the batch carried an ackToken: the batch commits without one. */
+  offset: TransferRecord | null;
+}
+
+export type BatchMessage = { type: 'batch'; flush: boolean; commit?: CommitMarker } & PackedBatch;
+
 export type ToWorker =
-  /** Records to produce, in order. `flush`: seal and send them now instead of after the linger. */
-  | ({ type: 'batch'; flush: boolean } & PackedBatch)
+  /**
+   * Records to produce, in order. `flush`: seal and send them now instead of after the linger.
+   * `commit`: present exactly when the worker is transactional.
+   */
+  | BatchMessage
   /** Send whatever the worker holds now (the main thread is waiting for acknowledgements). */
   | { type: 'flush' }
   /** Flush, disconnect and exit. */
@@ -38,7 +59,7 @@ export type FromWorker =
   /** Producer and admin client are connected; batches may come. */
   | { type: 'ready' }
   | { type: 'start-failed'; error: SerializedError }
-  /** The next `count` records, in send order, are acknowledged by Kafka. */
+  /** The next `count` records, in send order, are acknowledged by Kafka (transactional: committed). */
   | { type: 'ack'; count: number }
   /** The sink failed; nothing after this is acknowledged. Sent once. */
   | { type: 'error'; error: SerializedError }

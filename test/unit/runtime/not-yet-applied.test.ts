@@ -19,13 +19,22 @@ test('a connector file using features binlogd does not apply yet is told so, one
   const all = gaps({
     'snapshot.mode': 'initial', 'transforms': 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
     'transforms.route.regex': '(.*)', 'transforms.route.replacement': 'x.$1', 'heartbeat.interval.ms': '1000',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'exactly.once.support': 'false',
   });
   for (const expected of [/^snapshot\.mode=initial/, /^transforms \(route: org\.apache\.kafka\.connect\.transforms\.RegexRouter\)/, /^include\.schema\.changes=true/, /^heartbeat\.interval\.ms/, /^value\.converter=org\.apache\.kafka\.connect\.json\.JsonConverter/, /^delivery is at-least-once/]) {
     assert.ok(all.some((line) => expected.test(line)), `${expected} in ${JSON.stringify(all, null, 1)}`);
   }
 });
 
-test('what binlogd does apply raises nothing but the delivery line', () => {
-  assert.deepEqual(gaps({ 'snapshot.mode': 'no_data', 'include.schema.changes': 'false' }).length, 1);
+test('what binlogd does apply raises nothing', () => {
+  assert.deepEqual(gaps({ 'snapshot.mode': 'no_data', 'include.schema.changes': 'false' }), []);
+});
+
+test('delivery is mentioned only when exactly-once is turned off, as the configured mode', () => {
+  const lines = gaps({ 'snapshot.mode': 'no_data', 'include.schema.changes': 'false', 'exactly.once.support': 'false' });
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /^delivery is at-least-once, as configured \(exactly\.once\.support=false\)/);
+  for (const value of ['requested', 'required']) {
+    assert.deepEqual(gaps({ 'snapshot.mode': 'no_data', 'include.schema.changes': 'false', 'exactly.once.support': value }), []);
+  }
 });
