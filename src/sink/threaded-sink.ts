@@ -63,7 +63,7 @@ export interface ThreadedKafkaSink extends KafkaSink {
 export const THREADED_SINK_DEFAULTS = {
   maxTransferRecords: 1000,
   maxTransferBytes: 1024 * 1024,
-  maxPendingBatches: 8,
+  maxPendingBatches: 4,
   batching: {
     ...SINK_DEFAULTS,
     // kafkajs 2.2.4 groups a request's records per partition by copying the partition's array for
