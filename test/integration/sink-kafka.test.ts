@@ -4,8 +4,8 @@
 // Records are read back with a plain kafkajs consumer (read_committed), independent of our code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kafka, logLevel } from 'kafkajs';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
+import { avroKey, readRawTopic } from '../support/raw-topic.js';
 import { createKafkaClient, type KafkaAdmin, type KafkaClient } from '../../src/sink/kafka-client.js';
 import { createTopicManager } from '../../src/sink/topics.js';
 import { createKafkaSink, type OutRecord } from '../../src/sink/batcher.js';
@@ -14,52 +14,8 @@ import { BinlogdError } from '../../src/errors.js';
 
 const env = loadStackEnv();
 
-interface ReadRecord {
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-}
 
-/** Reads a topic from the beginning until `expected` records arrived. */
-async function readTopic(topic: string, expected: number, timeoutMs = 60_000): Promise<ReadRecord[]> {
-  const kafka = new Kafka({ brokers: env.kafkaBrokers, clientId: 'sink-test-reader', logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: uniqueName('sink_reader') });
-  const out: ReadRecord[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${expected} records from ${topic}`)), timeoutMs);
-      void consumer.run({
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) {
-            out.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value });
-          }
-          if (out.length >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return out;
-}
 
-/** An Avro-framed key as the serializer writes it: magic 0, schema id 1, zigzag varint of the id. */
-function avroKey(id: number): Buffer {
-  const bytes = [0, 0, 0, 0, 1];
-  let z = id * 2;
-  while (z > 0x7f) {
-    bytes.push((z & 0x7f) | 0x80);
-    z = Math.floor(z / 128);
-  }
-  bytes.push(z);
-  return Buffer.from(bytes);
-}
 
 async function withAdmin<T>(fn: (client: KafkaClient, admin: KafkaAdmin, created: string[]) => Promise<T>): Promise<T> {
   const client = createKafkaClient({ brokers: env.kafkaBrokers, clientId: 'binlogd-sink-test' });
@@ -138,7 +94,7 @@ test('20,000 keyed records arrive once, in key order, in the murmur2 partition, 
       assert.equal(acked.length, TOTAL);
       assert.ok(waits > 0, 'the in-flight limit made the producer wait at least once');
 
-      const read = await readTopic(topic, TOTAL);
+      const read = await readRawTopic(topic, TOTAL);
       assert.equal(read.length, TOTAL);
       const lastSeq = new Map<number, number>();
       const partitionsUsed = new Set<number>();
@@ -220,7 +176,7 @@ test('transactions: committed records are visible, aborted ones are not, a secon
       txn = await first.beginTransaction();
       await txn.sendBatch(message('committed-2'));
       await txn.commit();
-      const read = await readTopic(topic, 2);
+      const read = await readRawTopic(topic, 2);
       assert.deepEqual(read.map((r) => r.value!.toString()), ['committed-1', 'committed-2']);
 
       // Connecting alone registers the transactional.id: the old instance is fenced before the

@@ -4,8 +4,8 @@
 // a thread that dies fails the sink instead of hanging it, and flush/close are idempotent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kafka, logLevel } from 'kafkajs';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
+import { avroKey, readRawTopic } from '../support/raw-topic.js';
 import { createKafkaClient, type KafkaAdmin, type KafkaConnectionConfig, type KafkaLogEntry } from '../../src/sink/kafka-client.js';
 import type { OutRecord } from '../../src/sink/batcher.js';
 import { startThreadedKafkaSink, type ThreadedKafkaSinkOptions } from '../../src/sink/threaded-sink.js';
@@ -15,54 +15,8 @@ import { BinlogdError } from '../../src/errors.js';
 const env = loadStackEnv();
 const connection: KafkaConnectionConfig = { brokers: env.kafkaBrokers, clientId: 'binlogd-threaded-sink-test' };
 
-interface ReadRecord {
-  partition: number;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
-}
 
-/** Reads a topic from the beginning until `expected` records arrived. */
-async function readTopic(topic: string, expected: number, timeoutMs = 60_000): Promise<ReadRecord[]> {
-  const kafka = new Kafka({ brokers: env.kafkaBrokers, clientId: 'threaded-sink-test-reader', logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: uniqueName('threaded_sink_reader') });
-  const out: ReadRecord[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${expected} records from ${topic}`)), timeoutMs);
-      void consumer.run({
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) {
-            const headers: Record<string, string> = {};
-            for (const [name, value] of Object.entries(m.headers ?? {})) headers[name] = String(value);
-            out.push({ partition: batch.partition, key: m.key, value: m.value, headers });
-          }
-          if (out.length >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return out;
-}
 
-/** An Avro-framed key as the serializer writes it: magic 0, schema id 1, zigzag varint of the id. */
-function avroKey(id: number): Buffer {
-  const bytes = [0, 0, 0, 0, 1];
-  let z = id * 2;
-  while (z > 0x7f) {
-    bytes.push((z & 0x7f) | 0x80);
-    z = Math.floor(z / 128);
-  }
-  bytes.push(z);
-  return Buffer.from(bytes);
-}
 
 async function withAdmin<T>(fn: (admin: KafkaAdmin, created: string[]) => Promise<T>): Promise<T> {
   const admin = createKafkaClient(connection).createAdmin();
@@ -146,7 +100,7 @@ test('20,000 keyed records arrive once, in key order, in the murmur2 partition, 
       assert.ok(waits > 0, 'the pending-batch limit made the producer wait at least once');
       assert.deepEqual(sink.stats(), { bufferedRecords: 0, bufferedBytes: 0, sealedBatches: 0, acknowledgedRecords: TOTAL });
 
-      const read = await readTopic(topic, TOTAL);
+      const read = await readRawTopic(topic, TOTAL);
       assert.equal(read.length, TOTAL);
       const lastSeq = new Map<number, number>();
       const partitionsUsed = new Set<number>();
@@ -284,7 +238,7 @@ test('flush and close are idempotent; close ends the thread', { timeout: 60_000 
     assert.throws(() => sink.send({ topic, key: null, value: null }), (e: unknown) => e instanceof BinlogdError && e.code === 'INTERNAL');
     assert.deepEqual(errors, [], 'a clean close is not a failure');
     assert.equal(sink.failure, undefined);
-    assert.equal((await readTopic(topic, 1000)).length, 1000);
+    assert.equal((await readRawTopic(topic, 1000)).length, 1000);
   });
 });
 
