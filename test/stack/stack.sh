@@ -192,16 +192,17 @@ start_mariadb() {
   # shellcheck disable=SC2317
   root_login() { mariadb --no-defaults -h127.0.0.1 -P"$port" -uroot -p"$ROOT_PASSWORD" -e 'SELECT 1' >/dev/null 2>&1; }
   if adopt_if_listening "$port" "$name" root_login; then return 0; fi
-  mkdir -p "$dir"
+  # Each server gets its own tmpdir: two bootstraps in one /tmp collide on temporary table names.
+  mkdir -p "$dir/tmp"
   if [ ! -d "$dir/data/mysql" ]; then
     rm -rf "$dir/data"
-    mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal \
+    mariadb-install-db --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --auth-root-authentication-method=normal \
       --skip-test-db --user=root >"$dir/install.log" 2>&1 \
       || { tail -n 20 "$dir/install.log" >&2; die "mariadb-install-db failed for $name"; }
   fi
   # --defaults-file must come first; the file holds the CDC settings, the command line the paths.
   pid=$(spawn "$dir" "$dir/stdout.log" mariadbd --defaults-file="$cnf" --datadir="$dir/data" \
-    --socket="$dir/mysqld.sock" --port="$port" --bind-address=127.0.0.1 --user=root --skip-name-resolve \
+    --socket="$dir/mysqld.sock" --port="$port" --bind-address=127.0.0.1 --user=root --skip-name-resolve --tmpdir="$dir/tmp" \
     --pid-file="$dir/mariadbd.pid" --log-error="$dir/mariadbd.log" \
     --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --sync-binlog=0)
   echo "$pid" >"$STACK/$name.pid"
