@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStackEnv, repoRoot, uniqueName } from '../support/stack-env.js';
 import { connectAsRoot } from '../support/mariadb.js';
+import { withKafkaAdmin } from '../support/kafka-admin.js';
 import { captureWithDebezium } from '../oracle/debezium.js';
 import { createKafkaClient, type KafkaAdmin, type KafkaConnectionConfig, type ProduceMessage, type TopicBatch } from '../../src/sink/kafka-client.js';
 import { createOffsetStore, type OffsetRecord, type OffsetStore } from '../../src/offsets/offset-store.js';
@@ -17,17 +18,7 @@ import { BinlogdError } from '../../src/errors.js';
 const env = loadStackEnv();
 const kafka: KafkaConnectionConfig = { brokers: env.kafkaBrokers, clientId: 'binlogd-offset-store-test' };
 
-async function withAdmin<T>(fn: (admin: KafkaAdmin, created: string[]) => Promise<T>): Promise<T> {
-  const admin = createKafkaClient(kafka).createAdmin();
-  await admin.connect();
-  const created: string[] = [];
-  try {
-    return await fn(admin, created);
-  } finally {
-    if (created.length > 0) await admin.deleteTopics(created).catch(() => {});
-    await admin.disconnect();
-  }
-}
+const withAdmin = <T>(fn: (admin: KafkaAdmin, created: string[]) => Promise<T>): Promise<T> => withKafkaAdmin(kafka, fn);
 
 async function withStore<T>(topic: string, fn: (store: OffsetStore) => Promise<T>): Promise<T> {
   const store = createOffsetStore({ kafka, topic });

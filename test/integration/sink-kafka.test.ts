@@ -5,11 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
-import { avroKey, readRawTopic } from '../support/raw-topic.js';
+import { avroKey, checkKeyedSequence, readRawTopic } from '../support/raw-topic.js';
 import { createKafkaClient, type KafkaAdmin, type KafkaClient } from '../../src/sink/kafka-client.js';
 import { createTopicManager } from '../../src/sink/topics.js';
 import { createKafkaSink, type OutRecord } from '../../src/sink/batcher.js';
-import { partitionForKey } from '../../src/sink/murmur2.js';
 import { BinlogdError } from '../../src/errors.js';
 
 const env = loadStackEnv();
@@ -96,17 +95,7 @@ test('20,000 keyed records arrive once, in key order, in the murmur2 partition, 
 
       const read = await readRawTopic(topic, TOTAL);
       assert.equal(read.length, TOTAL);
-      const lastSeq = new Map<number, number>();
-      const partitionsUsed = new Set<number>();
-      for (const r of read) {
-        const { id, seq } = JSON.parse(r.value!.toString()) as { id: number; seq: number };
-        assert.deepEqual(r.key, avroKey(id));
-        assert.equal(r.partition, partitionForKey(r.key!, 6), `key ${id} in its murmur2 partition`);
-        partitionsUsed.add(r.partition);
-        // Read per partition in offset order: each key's records must come 0, 1, 2, ... exactly once.
-        assert.equal(seq, (lastSeq.get(id) ?? -1) + 1, `key ${id}: seq ${seq} after ${lastSeq.get(id)}`);
-        lastSeq.set(id, seq);
-      }
+      const { lastSeq, partitionsUsed } = checkKeyedSequence(read, 6);
       assert.equal(partitionsUsed.size, 6);
       for (const [id, n] of seqPerKey) assert.equal((lastSeq.get(id) ?? -1) + 1, n, `all records of key ${id}`);
     } finally {

@@ -5,30 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
-import { avroKey, readRawTopic } from '../support/raw-topic.js';
-import { createKafkaClient, type KafkaAdmin, type KafkaConnectionConfig, type KafkaLogEntry } from '../../src/sink/kafka-client.js';
+import { avroKey, checkKeyedSequence, readRawTopic } from '../support/raw-topic.js';
+import { withKafkaAdmin } from '../support/kafka-admin.js';
+import type { KafkaAdmin, KafkaConnectionConfig, KafkaLogEntry } from '../../src/sink/kafka-client.js';
 import type { OutRecord } from '../../src/sink/batcher.js';
 import { startThreadedKafkaSink, type ThreadedKafkaSinkOptions } from '../../src/sink/threaded-sink.js';
-import { partitionForKey } from '../../src/sink/murmur2.js';
 import { BinlogdError } from '../../src/errors.js';
 
 const env = loadStackEnv();
 const connection: KafkaConnectionConfig = { brokers: env.kafkaBrokers, clientId: 'binlogd-threaded-sink-test' };
 
-
-
-
-async function withAdmin<T>(fn: (admin: KafkaAdmin, created: string[]) => Promise<T>): Promise<T> {
-  const admin = createKafkaClient(connection).createAdmin();
-  await admin.connect();
-  const created: string[] = [];
-  try {
-    return await fn(admin, created);
-  } finally {
-    if (created.length > 0) await admin.deleteTopics(created).catch(() => {});
-    await admin.disconnect();
-  }
-}
+const withAdmin = <T>(fn: (admin: KafkaAdmin, created: string[]) => Promise<T>): Promise<T> => withKafkaAdmin(connection, fn);
 
 /** Rejects when `promise` takes longer than `ms`: "does not hang" as an assertion. */
 async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
@@ -102,18 +89,10 @@ test('20,000 keyed records arrive once, in key order, in the murmur2 partition, 
 
       const read = await readRawTopic(topic, TOTAL);
       assert.equal(read.length, TOTAL);
-      const lastSeq = new Map<number, number>();
-      const partitionsUsed = new Set<number>();
-      for (const r of read) {
-        const { id, seq } = JSON.parse(r.value!.toString()) as { id: number; seq: number };
-        assert.deepEqual(r.key, avroKey(id));
-        assert.equal(r.partition, partitionForKey(r.key!, 6), `key ${id} in its murmur2 partition`);
-        partitionsUsed.add(r.partition);
-        assert.equal(seq, (lastSeq.get(id) ?? -1) + 1, `key ${id}: seq ${seq} after ${lastSeq.get(id)}`);
-        lastSeq.set(id, seq);
+      const { lastSeq, partitionsUsed } = checkKeyedSequence(read, 6, (r) => {
         assert.equal(r.headers['__debezium.context.connectorName'], 'mariadb');
         assert.equal(r.headers['__debezium.context.connectorLogicalName'], 'threaded');
-      }
+      });
       assert.equal(partitionsUsed.size, 6);
       for (const [id, n] of seqPerKey) assert.equal((lastSeq.get(id) ?? -1) + 1, n, `all records of key ${id}`);
       const newKeys = read.filter((r) => r.headers['__debezium.newkey'] !== undefined);

@@ -1,6 +1,8 @@
 // Reads a topic's raw records back with a plain kafkajs consumer (read_committed), independent of
 // binlogd's own Kafka code: what the sink tests check the sink against.
+import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
+import { partitionForKey } from '../../src/sink/murmur2.js';
 import { loadStackEnv, uniqueName } from './stack-env.js';
 
 export interface RawRecord {
@@ -51,4 +53,28 @@ export function avroKey(id: number): Buffer {
   }
   bytes.push(z);
   return Buffer.from(bytes);
+}
+
+/**
+ * Checks records written as JSON `{id, seq}` values under `avroKey(id)`: each sits in the partition
+ * murmur2 gives its key, and each key's seq runs 0, 1, 2, … exactly once (records are read per
+ * partition in offset order). `each` adds checks per record. Returns the last seq per key and the
+ * partitions used.
+ */
+export function checkKeyedSequence(read: readonly RawRecord[], partitions: number, each?: (record: RawRecord) => void): {
+  lastSeq: Map<number, number>;
+  partitionsUsed: Set<number>;
+} {
+  const lastSeq = new Map<number, number>();
+  const partitionsUsed = new Set<number>();
+  for (const r of read) {
+    const { id, seq } = JSON.parse(r.value!.toString()) as { id: number; seq: number };
+    assert.deepEqual(r.key, avroKey(id));
+    assert.equal(r.partition, partitionForKey(r.key!, partitions), `key ${id} in its murmur2 partition`);
+    partitionsUsed.add(r.partition);
+    assert.equal(seq, (lastSeq.get(id) ?? -1) + 1, `key ${id}: seq ${seq} after ${lastSeq.get(id)}`);
+    lastSeq.set(id, seq);
+    each?.(r);
+  }
+  return { lastSeq, partitionsUsed };
 }
