@@ -223,7 +223,8 @@ export class Connector {
     this.log.warn({ err: cause }, 'lost the binlog connection; reconnecting');
     await this.client?.stop();
     await this.pipeline!.idle();
-    this.pipeline!.discardPartialTransaction();
+    const point = this.pipeline!.prepareReconnect();
+    if (point.event || point.row) this.log.info({ resume: point }, 'the connection broke inside a transaction: its events already sent will be skipped');
     for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
       try {
         await sleep(backoffDelay(attempt, RECONNECT), this.stopping.signal);

@@ -104,12 +104,12 @@ export class StreamingPipeline {
   }
 
   /**
-   * After a lost connection: the open transaction's events will arrive again from its start.
-   * Its rows already handed to the sink are then sent twice (at-least-once).
+   * After a lost connection, once idle: the open transaction will arrive again from its start;
+   * the returned point (also applied here) skips its events already handed to the sink.
    */
-  discardPartialTransaction(): void {
+  prepareReconnect(): ResumePoint {
     this.transaction = null;
-    this.positions.discardOpenTransaction();
+    return this.positions.reconnectPoint();
   }
 
   /** Called by the binlog client for every event, in binlog order. */

@@ -54,3 +54,61 @@ test("offset maps read and write in Debezium's shape, zero keys left out", () =>
   assert.throws(() => parseOffset({ pos: 4 }), /no binlog file/);
   assert.throws(() => parseOffset({ file: 'f', pos: -1 }), /pos is not a non-negative integer/);
 });
+
+/** Feeds `events` events of a transaction (each a table map then a rows event of `rows` rows, or one event) and returns the skips. */
+function partly(tracker: PositionTracker, gtid: string, rowsEvents: number[]): Array<number | 'all'> {
+  const skips: Array<number | 'all'> = [];
+  tracker.begin(parseGtid(gtid), 1, 'mysql-bin.000003', 1000);
+  for (const rows of rowsEvents) {
+    tracker.eventDone();
+    skips.push(tracker.rowsAlreadyEmitted());
+    tracker.offsetAfterRows(rows, 0);
+    tracker.eventDone();
+  }
+  return skips;
+}
+
+test('a reconnect inside a transaction skips the events already emitted, bound to that GTID', () => {
+  const tracker = new PositionTracker({ gtids: '0-1-10' });
+  partly(tracker, '0-1-11', [3, 2]);
+  const point = tracker.reconnectPoint();
+  assert.deepEqual(point, { gtids: '0-1-10', event: 4, gtid: '0-1-11' });
+  // The server sends the transaction again from its GTID event; then the rest of it.
+  const skips: Array<number | 'all'> = [];
+  transaction(tracker, '0-1-11', [3, 2, 5], (skip) => skips.push(skip));
+  assert.deepEqual(skips, ['all', 'all', 0]);
+  assert.equal(tracker.gtids, '0-1-11');
+});
+
+test('a reconnect between transactions or before any rows event asks for the finished set only', () => {
+  const tracker = new PositionTracker({ gtids: '0-1-10' });
+  transaction(tracker, '0-1-11', [1], () => undefined);
+  assert.deepEqual(tracker.reconnectPoint(), { gtids: '0-1-11' });
+  tracker.begin(parseGtid('0-1-12'), 1, 'f', 4);
+  assert.deepEqual(tracker.reconnectPoint(), { gtids: '0-1-11' });
+});
+
+test('a bound skip waits for its transaction; others arriving first are emitted whole', () => {
+  const tracker = new PositionTracker({ gtids: '0-1-10,1-1-5' });
+  partly(tracker, '0-1-11', [2]);
+  tracker.reconnectPoint();
+  const skips: Array<number | 'all'> = [];
+  transaction(tracker, '1-1-6', [4], (skip) => skips.push(skip));
+  transaction(tracker, '0-1-11', [2, 3], (skip) => skips.push(skip));
+  assert.deepEqual(skips, [0, 'all', 0]);
+});
+
+test('a reconnect before a restart skip was used keeps that skip', () => {
+  const tracker = new PositionTracker({ gtids: '0-1-10', event: 3, row: 1 });
+  // Reconnect before the transaction even began: nothing changed.
+  assert.deepEqual(tracker.reconnectPoint(), { gtids: '0-1-10', event: 3, row: 1 });
+  // Began, its first (already emitted) rows event skipped, then the connection broke.
+  partly(tracker, '0-1-11', [3]);
+  assert.deepEqual(tracker.reconnectPoint(), { gtids: '0-1-10', event: 3, row: 1, gtid: '0-1-11' });
+  const skips: Array<number | 'all'> = [];
+  transaction(tracker, '0-1-11', [3, 2], (skip) => skips.push(skip));
+  assert.deepEqual(skips, ['all', 1]);
+  // After the skip was used, a second reconnect counts what this run emitted.
+  partly(tracker, '0-1-12', [1, 1]);
+  assert.deepEqual(tracker.reconnectPoint(), { gtids: '0-1-11', event: 4, gtid: '0-1-12' });
+});
