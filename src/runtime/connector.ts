@@ -14,13 +14,15 @@ import type { KafkaSink } from '../sink/batcher.js';
 import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js';
 import { startThreadedKafkaSink } from '../sink/threaded-sink.js';
 import { createBinlogClient, type BinlogClient } from '../source/binlog-client.js';
+import { gtidSourceFilter, type GtidSourceFilter } from '../source/gtid-filter.js';
 import { readServerFacts, serverProblems } from '../source/server-checks.js';
 import { accountOf, endpointOf, openSqlClient, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
 import type { OffsetStore } from '../offsets/offset-store.js';
-import { parseOffset, type SourceOffset } from '../offsets/source-offset.js';
+import type { SourceOffset } from '../offsets/source-offset.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { notYetApplied } from './not-yet-applied.js';
+import { explainPositionLost, startPosition } from './start-position.js';
 import type { Logger } from './logger.js';
 import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
@@ -55,10 +57,12 @@ export class Connector {
   private acked: SourceOffset | undefined;
   private written: SourceOffset | undefined;
   private offsetTimer: NodeJS.Timeout | undefined;
+  private readonly gtidFilter: GtidSourceFilter | undefined;
 
   constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices) {
     this.log = services.logger.child({ connector: config.name });
     this.endpoint = endpointOf(config.database);
+    this.gtidFilter = gtidSourceFilter({ includes: config.filters.gtidSourceIncludes, excludes: config.filters.gtidSourceExcludes });
   }
 
   async start(): Promise<void> {
@@ -115,6 +119,7 @@ export class Connector {
         counters: this.counters(),
         queueCapacity: config.queue.maxQueueSize,
         start: await this.resumePoint(facts.gtidBinlogPos),
+        ...(this.gtidFilter && config.filters.gtidSourceFilterDmlEvents ? { gtidSourceFilter: this.gtidFilter } : {}),
         pauseSource: () => this.client?.pause(),
         resumeSource: () => this.client?.resume(),
         onError: (error) => this.fail(asBinlogdError(error)),
@@ -162,27 +167,26 @@ export class Connector {
     return `binlogd-${this.config.name}`;
   }
 
-  /** The stored offset of this connector, or the server's current end when there is none. */
+  /** The stored offset of this connector (checked to be still on the server), or the server's current end. */
   private async resumePoint(serverEnd: string): Promise<ResumePoint> {
-    const { offsets } = this.services;
     const { name, topics } = this.config;
-    const stored = await offsets.latest(name, topics.prefix);
-    if (!stored) {
-      this.log.info({ gtids: serverEnd }, 'no stored offset: reading from the current end of the binlog');
-      return { gtids: serverEnd };
-    }
-    let offset: SourceOffset;
-    try {
-      offset = parseOffset(stored);
-    } catch (error) {
-      throw new BinlogdError('CONFIG_INVALID', `the stored offset of ${name} in ${offsets.topic} cannot be resumed from: ${(error as Error).message}; reset it (DELETE /connectors/${name}/offsets when the REST API lands, or a tombstone for its key)`, { cause: error });
-    }
-    if (offset.gtids === undefined) {
-      throw new BinlogdError('CONFIG_INVALID', `the stored offset of ${name} has no GTID set (file ${offset.file}, pos ${offset.pos}); binlogd resumes MariaDB by GTID only`);
-    }
-    this.acked = this.written = offset;
-    this.log.info({ offset }, 'resuming from the stored offset');
-    return { gtids: offset.gtids, ...(offset.event ? { event: offset.event } : {}), ...(offset.row ? { row: offset.row } : {}) };
+    const start = await startPosition({
+      sql: this.sql!, offsets: this.services.offsets, connector: name, topicPrefix: topics.prefix,
+      server: `${this.endpoint.host}:${this.endpoint.port}`, serverEnd, log: this.log,
+      ...(this.gtidFilter ? { filter: this.gtidFilter } : {}),
+    });
+    if (start.stored) this.acked = this.written = start.stored;
+    return start.point;
+  }
+
+  /** Error 1236 says only that the server refused the position: name what was purged and the way out. */
+  private explainLost(error: BinlogdError): Promise<BinlogdError> {
+    if (error.code !== 'SOURCE_POSITION_LOST' || !this.sql) return Promise.resolve(error);
+    const { name, topics } = this.config;
+    return explainPositionLost({
+      sql: this.sql, connector: name, topicPrefix: topics.prefix, offsetsTopic: this.services.offsets.topic,
+      server: `${this.endpoint.host}:${this.endpoint.port}`,
+    }, this.pipeline?.position ?? '', error);
   }
 
   /** Queues the last acknowledged offset for the offsets topic if it moved; true when it did. */
@@ -203,7 +207,8 @@ export class Connector {
       gtidPosition: pipeline.position,
       requestAnnotateRows: this.config.events.includeQuery,
     });
-    await this.client.start(pipeline.push, (error) => this.onSourceError(error));
+    await this.client.start(pipeline.push, (error) => this.onSourceError(error))
+      .catch(async (error: unknown) => { throw await this.explainLost(asBinlogdError(error)); });
     metrics.connected.set({ connector: this.config.name }, 1);
   }
 
@@ -211,7 +216,7 @@ export class Connector {
     metrics.connected.set({ connector: this.config.name }, 0);
     metrics.errorsTotal.inc({ connector: this.config.name, kind: error.code });
     if (!error.retriable || this.stopping.signal.aborted) {
-      this.fail(error);
+      void this.explainLost(error).then((explained) => this.fail(explained));
       return;
     }
     if (this.reconnecting) return;

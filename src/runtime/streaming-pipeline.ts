@@ -10,6 +10,7 @@ import type { BinlogEvent, RawRow, TableMapEntry } from '../source/binlog-client
 import { PositionTracker, type ResumePoint } from '../offsets/position-tracker.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import { parseGtid } from '../source/gtid-position.js';
+import { sourceOf, type GtidSourceFilter } from '../source/gtid-filter.js';
 
 /** What the pipeline queues: binlog events, and records to send in turn (offset records). */
 type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord };
@@ -63,6 +64,8 @@ export interface StreamingPipelineOptions {
   queueCapacity: number;
   /** Where the binlog is read from: a GTID position, and what of its first transaction was emitted. */
   start: ResumePoint;
+  /** gtid.source.* with gtid.source.filter.dml.events: rows of transactions from other sources are not emitted. */
+  gtidSourceFilter?: GtidSourceFilter;
   pauseSource: () => void;
   resumeSource: () => void;
   onError: (error: unknown) => void;
@@ -72,6 +75,8 @@ interface TransactionState {
   gtid: string;
   serverId: number;
   order: TransactionOrder;
+  /** From a GTID source the filter leaves out. */
+  excluded: boolean;
 }
 
 export class StreamingPipeline {
@@ -179,11 +184,14 @@ export class StreamingPipeline {
       case 'annotate':
         this.positions.eventDone();
         return;
-      case 'gtid':
+      case 'gtid': {
         this.options.counters.onEventRead(event.header.timestampMs);
-        this.transaction = { gtid: event.gtid, serverId: event.serverId, order: new TransactionOrder(event.gtid) };
-        this.positions.begin(parseGtid(event.gtid), event.serverId, this.file || event.header.file, event.header.position);
+        const gtid = parseGtid(event.gtid);
+        const filter = this.options.gtidSourceFilter;
+        this.transaction = { gtid: event.gtid, serverId: event.serverId, order: new TransactionOrder(event.gtid), excluded: filter !== undefined && !filter(sourceOf(gtid)) };
+        this.positions.begin(gtid, event.serverId, this.file || event.header.file, event.header.position);
         return;
+      }
       case 'rows': {
         this.options.counters.onEventRead(event.header.timestampMs);
         if (!this.tableSchemas.has(event.tableId)) return this.loadTable(event).then(() => this.emitRows(event));
@@ -218,7 +226,7 @@ export class StreamingPipeline {
   private emitRows(event: Extract<BinlogEvent, { kind: 'rows' }>): void | Promise<void> {
     const entry = this.tableSchemas.get(event.tableId);
     const emitted = this.positions.rowsAlreadyEmitted();
-    if (!entry || emitted === 'all') {
+    if (!entry || emitted === 'all' || this.transaction?.excluded) {
       this.positions.eventDone();
       return;
     }
