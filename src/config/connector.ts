@@ -50,6 +50,8 @@ export type ConnectorConfig = Sections & {
   readonly raw: Readonly<Record<string, string>>;
   /** Properties that held a `${…}` reference or whose name marks a secret. */
   readonly secretProperties: ReadonlySet<string>;
+  /** Every property as written, references unresolved (REST shows these, redacted). */
+  readonly written?: Readonly<Record<string, string>>;
 };
 
 export interface ParseOptions extends ResolveContext {
@@ -195,6 +197,7 @@ export function parseConnector(document: unknown, options: ParseOptions = {}): P
     ...sections,
     raw: Object.freeze({ ...raw }),
     secretProperties: resolved.secretProperties as ReadonlySet<string>,
+    written: Object.freeze({ ...written }),
   } as ConnectorConfig;
   return { config: deepFreeze(config), problems: sorted };
 }

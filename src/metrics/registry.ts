@@ -34,3 +34,13 @@ export const errorsTotal = new Counter({
   name: 'binlogd_errors_total', help: 'Errors by kind (the error code).',
   labelNames: ['connector', 'kind'] as const, registers: [registry],
 });
+
+export const connectorUp = new Gauge({
+  name: 'binlogd_connector_up', help: '1 while the connector is RUNNING, else 0.',
+  labelNames: ['connector'] as const, registers: [registry],
+});
+
+export const connectorState = new Gauge({
+  name: 'binlogd_connector_state', help: 'The connector\'s state: 1 for the current state, 0 for the others.',
+  labelNames: ['connector', 'state'] as const, registers: [registry],
+});

@@ -27,7 +27,13 @@ import type { Logger } from './logger.js';
 import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
 
-export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
+/** One session's own state; the connector's public state is the supervisor's (connector-state.ts). */
+export type SessionState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
+
+/** How a running connector reports a failure to its supervisor (supervisor.ts). */
+export interface ConnectorHooks {
+  onFailure?(error: BinlogdError): void;
+}
 
 export interface ConnectorServices {
   offsets: OffsetStore;
@@ -38,12 +44,17 @@ export interface ConnectorServices {
   version: string;
 }
 
+/** One per connector name: a second instance of the connector fences the first. */
+export function transactionalIdOf(connectorName: string): string {
+  return `binlogd-${connectorName}`;
+}
+
 const RECONNECT = { initialMs: 500, maxMs: 30_000 };
 /** How often the last acknowledged position is written to the offsets topic. */
 const OFFSET_FLUSH_INTERVAL_MS = 1000;
 
 export class Connector {
-  state: ConnectorState = 'UNASSIGNED';
+  state: SessionState = 'UNASSIGNED';
   failure: BinlogdError | null = null;
   private readonly log: Logger;
   private readonly endpoint: SqlEndpoint;
@@ -59,7 +70,7 @@ export class Connector {
   private offsetTimer: NodeJS.Timeout | undefined;
   private readonly gtidFilter: GtidSourceFilter | undefined;
 
-  constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices) {
+  constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices, private readonly hooks: ConnectorHooks = {}) {
     this.log = services.logger.child({ connector: config.name });
     this.endpoint = endpointOf(config.database);
     this.gtidFilter = gtidSourceFilter({ includes: config.filters.gtidSourceIncludes, excludes: config.filters.gtidSourceExcludes });
@@ -126,6 +137,8 @@ export class Connector {
       });
       metrics.queueCapacity.set({ connector: config.name }, config.queue.maxQueueSize);
       await this.connectBinlog();
+      // A sink or pipeline failure while connecting must not be overwritten by RUNNING.
+      if (this.failure) throw this.failure;
       if (!config.delivery.exactlyOnce) this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
       this.state = 'RUNNING';
       this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
@@ -152,10 +165,10 @@ export class Connector {
     await this.client?.stop();
     await this.reconnecting?.catch(() => undefined);
     await this.pipeline?.idle();
-    await this.sink?.flush().catch((error) => this.log.error({ err: error }, 'records not acknowledged at shutdown'));
-    if (this.state !== 'FAILED' && !this.config.delivery.exactlyOnce && this.writeOffset()) {
+    const flushed = await this.flushed('records not acknowledged at shutdown');
+    if (flushed && this.state !== 'FAILED' && this.writeFinalOffset()) {
       await this.pipeline?.idle();
-      await this.sink?.flush().catch((error) => this.log.error({ err: error }, 'the last offset was not acknowledged at shutdown'));
+      await this.flushed('the last offset was not acknowledged at shutdown');
     }
     await this.release();
     if (this.state !== 'FAILED') this.state = 'STOPPED';
@@ -164,7 +177,7 @@ export class Connector {
 
   /** One per connector name: a second instance of the connector fences the first. */
   private get transactionalId(): string {
-    return `binlogd-${this.config.name}`;
+    return transactionalIdOf(this.config.name);
   }
 
   /** The stored offset of this connector (checked to be still on the server), or the server's current end. */
@@ -187,6 +200,35 @@ export class Connector {
       sql: this.sql, connector: name, topicPrefix: topics.prefix, offsetsTopic: this.services.offsets.topic,
       server: `${this.endpoint.host}:${this.endpoint.port}`,
     }, this.pipeline?.position ?? '', error);
+  }
+
+  private async flushed(problem: string): Promise<boolean> {
+    if (!this.sink) return false;
+    try {
+      await this.sink.flush();
+      return true;
+    } catch (error) {
+      this.log.error({ err: error }, problem);
+      return false;
+    }
+  }
+
+  /**
+   * At stop (pause, restart, shutdown): stores the newest position read, so the next session
+   * continues exactly there. That is the last acknowledged record's offset, or the end of the last
+   * finished transaction when it is newer: transactions of filtered tables or DDL carry no
+   * record, and without this an idle connector's first start would leave no offset at all.
+   */
+  private writeFinalOffset(): boolean {
+    if (!this.pipeline) return false;
+    const committed = this.pipeline.committedOffset;
+    const target = committed && committed.gtids !== this.acked?.gtids ? committed : this.acked;
+    const stored = this.config.delivery.exactlyOnce ? this.acked : this.written;
+    if (!target || target === stored) return false;
+    const { name, topics } = this.config;
+    this.pipeline.sendInOrder(this.services.offsets.offsetRecord(name, topics.prefix, { ...target }));
+    this.written = target;
+    return true;
   }
 
   /** Queues the last acknowledged offset for the offsets topic if it moved; true when it did. */
@@ -258,6 +300,7 @@ export class Connector {
       );
     }
     void this.client?.stop();
+    this.hooks.onFailure?.(error);
   }
 
   private async release(): Promise<void> {
@@ -265,7 +308,7 @@ export class Connector {
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);
-    await this.sql?.close();
+    await this.sql?.close().catch(() => undefined);
   }
 
   private tableSerializers(): RecordSerializer {

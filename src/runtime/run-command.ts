@@ -1,7 +1,9 @@
-// `binlogd run`: loads the worker config and the connector files, starts every connector, and on
-// SIGTERM/SIGINT stops reading, flushes to Kafka and exits 0. A second signal exits at once.
+// `binlogd run`: loads the worker config and the connector files, starts the REST API and every
+// connector, and on SIGTERM/SIGINT stops reading, flushes to Kafka, commits the offsets, closes the
+// REST API and exits 0. A second signal exits at once.
 import { formatProblem, hasErrors, loadConnectors, loadWorkerConfig } from '../config/index.js';
 import { providersOf } from '../config/worker.js';
+import { startRestServer, type RestServer } from '../http/server.js';
 import { binlogdVersion } from '../version.js';
 import { createLogger } from './logger.js';
 import { createWorker } from './worker.js';
@@ -31,16 +33,30 @@ export async function runCommand(options: RunOptions): Promise<number> {
   }
 
   const logger = createLogger(loaded.config.log.level);
-  const worker = createWorker({ config: loaded.config, connectors: connectors.connectors, logger, version: binlogdVersion() });
+  const version = binlogdVersion();
+  const worker = createWorker({ config: loaded.config, connectors: connectors.connectors, logger, version });
+  const { http } = loaded.config;
+  let rest: RestServer;
+  try {
+    rest = await startRestServer({
+      host: http.host, port: http.port, ...(http.authToken ? { authToken: http.authToken } : {}),
+      context: { worker, providers: providersOf(loaded.config), version, logger },
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    process.stderr.write(`binlogd: cannot serve the REST API on ${http.host}:${http.port} (${code ?? (error as Error).message}): set http.port (or BINLOGD_HTTP_PORT) to a free port\n`);
+    await worker.stop();
+    return 1;
+  }
+  logger.info({ url: rest.url, port: rest.port, auth: http.authToken !== undefined }, 'REST API listening');
   logger.info({ connectors: connectors.connectors.map((c) => c.name) }, 'starting');
-  // Signals are handled from the start: one during start-up stops right after it.
-  const started = worker.start();
+  // Signals are handled from the start: one during start-up stops the connectors once their
+  // start settles (each connector runs its lifecycle operations in order).
+  void worker.start();
   // A periodic summary per connector instead of a line per row; it also keeps the daemon alive
   // when every connector has failed, so operators can see why.
   const summary = setInterval(() => {
-    for (const connector of worker.connectors.values()) {
-      logger.info({ connector: connector.config.name, state: connector.state, ...connector.summary() }, 'summary');
-    }
+    for (const connector of worker.connectors.values()) logger.info({ connector: connector.name, ...connector.summary() }, 'summary');
   }, SUMMARY_INTERVAL_MS);
 
   return new Promise<number>((resolve) => {
@@ -58,7 +74,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
         process.exit(1);
       }, SHUTDOWN_TIMEOUT_MS);
       timer.unref();
-      void started.then(() => worker.stop()).then(() => {
+      // Reverse order of start: connectors (source, queue, sink flush, offsets, producer), then HTTP.
+      void worker.stop().then(() => rest.close()).then(() => {
         clearTimeout(timer);
         logger.info('stopped');
         resolve(0);

@@ -6,7 +6,7 @@ import type { ConnectSchema, ConnectStruct } from '../connect/schema.js';
 import { emitChange, processingTime, TransactionOrder, type ChangeRecord, type EnvelopeOptions } from '../envelope/change-events.js';
 import { sourceStruct } from '../envelope/source-info.js';
 import type { TableSchema } from '../envelope/table-schema.js';
-import type { BinlogEvent, RawRow, TableMapEntry } from '../source/binlog-client.js';
+import type { BinlogEvent, EventHeader, RawRow, TableMapEntry } from '../source/binlog-client.js';
 import { PositionTracker, type ResumePoint } from '../offsets/position-tracker.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import { parseGtid } from '../source/gtid-position.js';
@@ -93,6 +93,8 @@ export class StreamingPipeline {
   private readonly records: ChangeRecord[] = [];
   private idleWaiters: Array<() => void> = [];
   private readonly positions: PositionTracker;
+  /** Where the last finished transaction ended (after its XID/COMMIT), for committedOffset. */
+  private committedAt: { file: string; pos: number; tsSec: number } | null = null;
 
   constructor(private readonly options: StreamingPipelineOptions) {
     this.positions = new PositionTracker(options.start);
@@ -101,6 +103,17 @@ export class StreamingPipeline {
   /** The GTID position after the last transaction whose events were all handed to the sink. */
   get position(): string {
     return this.positions.gtids;
+  }
+
+  /**
+   * The offset right after the last finished transaction, as Debezium stores it between
+   * transactions; what a pause or stop records when no change record carried a newer offset
+   * (filtered tables, an idle connector), so resume neither skips nor repeats.
+   */
+  get committedOffset(): SourceOffset | undefined {
+    const at = this.committedAt;
+    if (!at || at.file === '') return undefined;
+    return { file: at.file, pos: at.pos, gtids: this.positions.gtids, ...(at.tsSec ? { ts_sec: at.tsSec } : {}) };
   }
 
   /** Sends a record (an offset record) in turn with the change records: the sink has one sender. */
@@ -199,20 +212,21 @@ export class StreamingPipeline {
       }
       case 'xid':
         this.options.counters.onTransaction();
-        this.commit();
+        this.commit(event.header);
         return;
       case 'query':
         // A transaction on a non-transactional engine ends with a COMMIT query instead of an XID.
-        if (/^\s*COMMIT\b/i.test(event.sql)) return this.commit();
+        if (/^\s*COMMIT\b/i.test(event.sql)) return this.commit(event.header);
         if (/^\s*(BEGIN|ROLLBACK|SAVEPOINT)\b/i.test(event.sql)) return this.positions.eventDone();
         // A standalone group (DDL) has no XID; any DDL can change a table's columns or key.
         this.tableSchemas.clear();
-        this.commit();
+        this.commit(event.header);
         return;
     }
   }
 
-  private commit(): void {
+  private commit(header: EventHeader): void {
+    this.committedAt = { file: this.file || header.file, pos: header.nextPosition, tsSec: Math.floor(header.timestampMs / 1000) };
     this.positions.commit();
     this.transaction = null;
   }

@@ -1,19 +1,42 @@
-// The worker: one process running many connectors. It owns what they share (the schema registry
-// client, the Kafka settings); a connector that fails is reported and does not stop the others.
+// The worker: one process running many connectors, each under its own supervisor (supervisor.ts).
+// It owns what they share (the schema registry client, the Kafka settings, the offsets topic) and
+// the set of connectors, which the REST API changes at run time; a connector that fails is
+// reported and does not stop the others.
 import type { ConnectorConfig, WorkerConfig } from '../config/index.js';
+import { createOffsetAdmin, type ConnectorOffsetRef, type OffsetAdmin } from '../offsets/offset-admin.js';
+import { createOffsetStore } from '../offsets/offset-store.js';
 import { createRegistryClient, type RegistryClient } from '../serialize/registry.js';
 import { createAvroSerializer } from '../serialize/serializer.js';
-import { createOffsetStore } from '../offsets/offset-store.js';
-import { Connector, type ConnectorServices } from './connector.js';
+import { Connector, transactionalIdOf, type ConnectorServices } from './connector.js';
+import type { TargetState } from './connector-state.js';
 import type { Logger } from './logger.js';
+import { ConnectorSupervisor, type SessionFactory } from './supervisor.js';
 
 export interface Worker {
-  readonly connectors: ReadonlyMap<string, Connector>;
+  readonly connectors: ReadonlyMap<string, ConnectorSupervisor>;
+  readonly offsets: OffsetAdmin;
+  /** True once every connector given at start has settled (started, failed or paused). */
+  readonly started: boolean;
   start(): Promise<void>;
+  /** Adds and starts a connector; false when the name is taken. */
+  add(config: ConnectorConfig, target?: TargetState): boolean;
+  /** Removes a connector after stopping it (flush, commit); false when there is none. */
+  remove(name: string): Promise<boolean>;
+  offsetRef(supervisor: ConnectorSupervisor): ConnectorOffsetRef;
+  /** Stops every connector (each flushes and commits), then the shared clients. */
   stop(): Promise<void>;
 }
 
-export function createWorker(options: { config: WorkerConfig; connectors: readonly ConnectorConfig[]; logger: Logger; version: string }): Worker {
+export interface WorkerOptions {
+  config: WorkerConfig;
+  connectors: readonly ConnectorConfig[];
+  logger: Logger;
+  version: string;
+  /** Tests replace the streaming session; default: connector.ts. */
+  createSession?: SessionFactory;
+}
+
+export function createWorker(options: WorkerOptions): Worker {
   const { config, logger } = options;
   const kafkaLog = logger.child({ component: 'kafka' });
   const kafka: ConnectorServices['kafka'] = {
@@ -22,21 +45,53 @@ export function createWorker(options: { config: WorkerConfig; connectors: readon
   };
   const registry: RegistryClient = createRegistryClient({ url: config.schemaRegistry.url, ...(config.schemaRegistry.auth ? { auth: config.schemaRegistry.auth } : {}) });
   const serializer = createAvroSerializer(registry);
-  const offsets = createOffsetStore({
+  const store = createOffsetStore({
     kafka: kafka.connection, topic: config.offsets.topic, partitions: config.offsets.partitions,
     replicationFactor: config.offsets.replicationFactor, log: kafka.log,
   });
-  const connectors = new Map(options.connectors.map((c) => [c.name, new Connector(c, { kafka, serializer, offsets, logger, version: options.version })]));
+  const services: ConnectorServices = { kafka, serializer, offsets: store, logger, version: options.version };
+  const createSession: SessionFactory = options.createSession
+    ?? ((connector, onFailure) => new Connector(connector, services, { onFailure }));
+  const connectors = new Map<string, ConnectorSupervisor>();
+  const supervise = (connector: ConnectorConfig, target?: TargetState) =>
+    new ConnectorSupervisor({ config: connector, createSession, logger, ...(target ? { target } : {}) });
+  for (const connector of options.connectors) connectors.set(connector.name, supervise(connector));
+  let started = false;
+  let stopping = false;
 
   return {
     connectors,
+    offsets: createOffsetAdmin({ store, kafka: kafka.connection, log: kafka.log }),
+    get started() {
+      return started;
+    },
     async start() {
-      await Promise.all([...connectors.values()].map((connector) => connector.start().catch(() => undefined)));
+      await Promise.all([...connectors.values()].map((supervisor) => supervisor.start()));
+      started = true;
+    },
+    add(connector, target) {
+      if (connectors.has(connector.name) || stopping) return false;
+      const supervisor = supervise(connector, target);
+      connectors.set(connector.name, supervisor);
+      void supervisor.start();
+      return true;
+    },
+    async remove(name) {
+      const supervisor = connectors.get(name);
+      if (!supervisor) return false;
+      connectors.delete(name);
+      await supervisor.close({ forget: true });
+      return true;
+    },
+    offsetRef(supervisor) {
+      const { name, topics, delivery } = supervisor.config;
+      return { name, server: topics.prefix, ...(delivery.exactlyOnce ? { transactionalId: transactionalIdOf(name) } : {}) };
     },
     async stop() {
-      await Promise.all([...connectors.values()].map((connector) => connector.stop()));
+      stopping = true;
+      await Promise.all([...connectors.values()].map((supervisor) => supervisor.close()));
       registry.close();
-      await offsets.close();
+      await store.close();
     },
   };
 }

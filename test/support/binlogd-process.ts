@@ -1,5 +1,7 @@
 // Runs the real `binlogd run` (compiled CLI) as a child process with a throw-away worker config and
-// one connector file, against the local stack. Its JSON log lines are collected for assertions.
+// one connector file (or none), against the local stack. Its JSON log lines are collected for
+// assertions. Each daemon gets its own free REST port (http.port 0), exposed as `url`, so tests
+// can run several at once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,14 +13,22 @@ export interface BinlogdProcess {
   /** Parsed JSON log lines so far. */
   logs: Array<Record<string, unknown>>;
   stderr: string[];
+  /** The REST API, e.g. http://127.0.0.1:40123 */
+  url: string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
 
 export interface StartOptions {
   name: string;
-  /** Connector properties; connection settings default to the stack's CDC account. */
-  config: Record<string, string>;
+  /** Connector properties; connection settings default to the stack's CDC account. Omitted: no connector file. */
+  config?: Record<string, string>;
+  /** Merged into the worker config (e.g. `{http: {authToken: '…'}}`; http.host/port stay test-chosen). */
+  worker?: Record<string, unknown>;
+  /** Extra environment for the daemon. */
+  env?: Record<string, string>;
   /** Resolves when this log message appears (default: the streaming line). */
   readyMessage?: RegExp;
   timeoutMs?: number;
@@ -40,19 +50,24 @@ export async function startBinlogd(options: StartOptions): Promise<BinlogdProces
   const env = loadStackEnv();
   const dir = mkdtempSync(join(tmpdir(), 'binlogd-test-'));
   mkdirSync(join(dir, 'connectors'));
+  const extraHttp = (options.worker?.['http'] ?? {}) as Record<string, unknown>;
   writeFileSync(join(dir, 'worker.json'), JSON.stringify({
-    kafka: { brokers: env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl },
-    http: { host: '127.0.0.1', port: 0 }, log: { level: 'info' },
+    kafka: { brokers: env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl }, log: { level: 'info' },
+    ...options.worker,
+    http: { ...extraHttp, host: '127.0.0.1', port: 0 },
   }));
-  writeFileSync(join(dir, 'connectors', `${options.name}.json`), JSON.stringify({
-    name: options.name, config: { ...connectorDefaults(), ...options.config },
-  }));
+  if (options.config !== undefined) {
+    writeFileSync(join(dir, 'connectors', `${options.name}.json`), JSON.stringify({
+      name: options.name, config: { ...connectorDefaults(), ...options.config },
+    }));
+  }
   const child = spawn(process.execPath, [join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BINLOGD_HTTP_PORT: '', ...options.env },
   });
   const logs: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
-  const ready = options.readyMessage ?? /^streaming/;
+  const ready = options.readyMessage ?? (options.config === undefined ? /^REST API listening/ : /^streaming/);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`binlogd not ready after ${options.timeoutMs ?? 30_000} ms; logs:\n${JSON.stringify(logs.slice(-10), null, 1)}\n${stderr.join('')}`)), options.timeoutMs ?? 30_000);
@@ -75,8 +90,10 @@ export async function startBinlogd(options: StartOptions): Promise<BinlogdProces
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`binlogd exited with ${code} before it was ready:\n${stderr.join('')}\n${JSON.stringify(logs.slice(-10), null, 1)}`)); });
   });
+  const listening = logs.find((l) => l['msg'] === 'REST API listening');
   return {
-    child, logs, stderr,
+    child, logs, stderr, exited,
+    url: typeof listening?.['url'] === 'string' ? listening['url'] : '',
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
