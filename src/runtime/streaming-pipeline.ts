@@ -110,6 +110,9 @@ export class StreamingPipeline {
   discardPartialTransaction(): void {
     this.transaction = null;
     this.positions.discardOpenTransaction();
+    // Table ids are per server run: after a restart the server numbers its tables anew, and an id
+    // cached here could name another table.
+    this.tableSchemas.clear();
   }
 
   /** Called by the binlog client for every event, in binlog order. */

@@ -22,6 +22,8 @@ export interface StartOptions {
   /** Resolves when this log message appears (default: the streaming line). */
   readyMessage?: RegExp;
   timeoutMs?: number;
+  /** Another Kafka than the shared stack's (a private one, test/support/private-stack.ts). */
+  kafkaBrokers?: string[];
 }
 
 export function connectorDefaults(): Record<string, string> {
@@ -41,7 +43,7 @@ export async function startBinlogd(options: StartOptions): Promise<BinlogdProces
   const dir = mkdtempSync(join(tmpdir(), 'binlogd-test-'));
   mkdirSync(join(dir, 'connectors'));
   writeFileSync(join(dir, 'worker.json'), JSON.stringify({
-    kafka: { brokers: env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl },
+    kafka: { brokers: options.kafkaBrokers ?? env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl },
     http: { host: '127.0.0.1', port: 0 }, log: { level: 'info' },
   }));
   writeFileSync(join(dir, 'connectors', `${options.name}.json`), JSON.stringify({
