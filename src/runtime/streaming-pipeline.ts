@@ -127,6 +127,9 @@ export class StreamingPipeline {
    */
   prepareReconnect(): ResumePoint {
     this.transaction = null;
+    // Table ids are per server run: after a restart the server numbers its tables anew, and an id
+    // cached here could name another table.
+    this.tableSchemas.clear();
     return this.positions.reconnectPoint();
   }
 

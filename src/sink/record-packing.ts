@@ -199,12 +199,22 @@ export class BatchUnpacker {
 
   /** Registers the batch's definitions and returns a reader over its records. */
   open(batch: PackedBatch): BatchReader {
+    this.register(batch);
+    return this.reader(batch);
+  }
+
+  /** Takes the batch's topic and header definitions; once per batch, in the order they came. */
+  register(batch: PackedBatch): void {
     if (batch.topics !== undefined) this.topics.push(...batch.topics);
     for (const set of batch.headerSets ?? []) {
       const headers: Record<string, Buffer> = {};
       for (const [name, value] of set.entries) headers[name] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
       this.headerSets[set.id] = headers;
     }
+  }
+
+  /** A reader over a registered batch's records; a batch may be read again (a retried transaction). */
+  reader(batch: PackedBatch): BatchReader {
     return new BatchReader(batch, this.topics, this.headerSets);
   }
 }

@@ -5,10 +5,14 @@
 // murmur2 partitions); only its records arrive packed (record-packing.ts) and its
 // acknowledgements and errors leave as messages (threaded-protocol.ts). With a transactionalId the
 // producer is transactional and transaction-feed.ts commits each batch as one transaction.
+// Transient Kafka failures are retried here with a new producer (sink-retry.ts): by the
+// transaction feed, or by retrying-sink.ts around the batcher.
 import { parentPort, workerData } from 'node:worker_threads';
 import { BinlogdError, asBinlogdError } from '../errors.js';
 import { createKafkaSink, type KafkaSink } from './batcher.js';
+import { offsetCommitted } from './commit-check.js';
 import { createKafkaClient, type KafkaAdmin, type KafkaLogEntry, type KafkaProducer } from './kafka-client.js';
+import { createRetryingSink } from './retrying-sink.js';
 import { BatchUnpacker, type BatchReader } from './record-packing.js';
 import { serializeError, type FromWorker, type SinkWorkerData, type ToWorker } from './threaded-protocol.js';
 import { createTopicManager } from './topics.js';
@@ -31,11 +35,24 @@ function forwardLog(entry: KafkaLogEntry): void {
 }
 
 const client = createKafkaClient(data.connection, { log: forwardLog, logLevel: data.logLevel });
-const producer: KafkaProducer = client.createProducer({
+const newProducer = (): KafkaProducer => client.createProducer({
   ...data.producer,
   ...(data.transactionalId === undefined ? {} : { transactionalId: data.transactionalId }),
 });
+let producer = newProducer();
 const admin: KafkaAdmin = client.createAdmin();
+
+/** After a transient failure: a new producer (new producer id and epoch; fences the old one's transaction). */
+async function renewProducer(): Promise<KafkaProducer> {
+  await producer.disconnect().catch(() => undefined);
+  producer = newProducer();
+  await producer.connect();
+  return producer;
+}
+
+function warn(message: string, fields: Record<string, unknown>): void {
+  post({ type: 'log', entry: { level: 'warn', namespace: 'Sink', message, fields } });
+}
 
 async function disconnect(): Promise<void> {
   await producer.disconnect().catch(() => undefined);
@@ -56,6 +73,8 @@ async function main(): Promise<void> {
   if (data.transactionalId !== undefined) {
     const feed = createTransactionFeed({
       producer,
+      renewProducer,
+      committed: (offset) => offsetCommitted({ client, admin, offset }),
       topics: createTopicManager({ admin, creation: data.creation }),
       batching: data.batching,
       post,
@@ -71,15 +90,15 @@ async function main(): Promise<void> {
   }
 
   let failed = false;
-  const sink: KafkaSink = createKafkaSink({
-    client: producer,
-    topics: createTopicManager({ admin, creation: data.creation }),
-    ...data.batching,
+  const topics = createTopicManager({ admin, creation: data.creation });
+  const sink: KafkaSink = await createRetryingSink({
+    open: async (handlers, renew) => createKafkaSink({ client: renew ? await renewProducer() : producer, topics, ...data.batching, ...handlers }),
     onAck: (records) => post({ type: 'ack', count: records.length }),
     onError: (error) => {
       failed = true;
       post({ type: 'error', error: serializeError(error) });
     },
+    onRetry: (error, attempt, retryInMs) => warn('Kafka produce failed; sending the unacknowledged records again with a new producer', { code: error.code, error: error.message, attempt, retryInMs }),
   });
 
   const unpacker = new BatchUnpacker();

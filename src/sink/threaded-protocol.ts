@@ -20,7 +20,7 @@ export type SinkBatching = Pick<KafkaSinkOptions, 'maxBatchRecords' | 'maxBatchB
 export interface SinkWorkerData {
   connection: KafkaConnectionConfig;
   logLevel: KafkaLogLevel;
-  producer: Pick<ProducerOptions, 'retries'>;
+  producer: Pick<ProducerOptions, 'retries' | 'transactionTimeoutMs'>;
   /** null = never create topics: a missing topic fails the sink. */
   creation: TopicCreation | null;
   batching: SinkBatching;

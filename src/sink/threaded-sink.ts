@@ -91,6 +91,23 @@ export const TRANSACTIONAL_SINK_DEFAULTS = {
  */
 const UNCUT_LIMIT_FACTOR = 16;
 
+/**
+ * kafkajs' own retries per request (300 ms doubling: ~9 s in all). Past them the sink thread
+ * retries with a new producer (sink-retry.ts), which also resets the sequence numbers that
+ * kafkajs' retries can leave out of step; and a transaction must outlive them (below).
+ */
+const KAFKAJS_RETRIES = 5;
+
+/**
+ * transaction.timeout.ms. A transaction left open by a killed instance that is never restarted
+ * holds back every read_committed reader of its partitions (the offsets partition included) until
+ * the coordinator aborts it after this time; kafkajs' default is 60 s, Kafka Streams uses 10 s for
+ * exactly-once. A live transaction must fit in it: one commits in well under a second, plus at most
+ * kafkajs' ~9 s of retries when a broker goes away. Past the timeout the coordinator aborts it and
+ * bumps the epoch, which the producer then sees as being fenced.
+ */
+export const TRANSACTION_TIMEOUT_MS = 15_000;
+
 /** How long close() lets the thread disconnect from Kafka before terminating it. */
 const CLOSE_TIMEOUT_MS = 5_000;
 
@@ -109,7 +126,10 @@ export async function startThreadedKafkaSink(options: ThreadedKafkaSinkOptions):
   const workerData: SinkWorkerData = {
     connection: options.connection,
     logLevel: options.logLevel ?? 'warn',
-    producer: options.retries === undefined ? {} : { retries: options.retries },
+    producer: {
+      retries: options.retries ?? KAFKAJS_RETRIES,
+      ...(tx === undefined ? {} : { transactionTimeoutMs: TRANSACTION_TIMEOUT_MS }),
+    },
     creation: options.creation,
     batching: { ...THREADED_SINK_DEFAULTS.batching, ...options.batching },
     ...(tx === undefined ? {} : { transactionalId: tx.transactionalId }),

@@ -6,18 +6,28 @@
 // one was committing share the next transaction (the offset record of the last of them covers
 // them all): the sink thread is the pipeline's bottleneck, and each commit costs it round trips.
 //
-// Any failure ends the sink: the transaction is aborted if the producer still can, and the error
-// goes to the main thread once. A fenced producer (a newer instance registered the same
-// transactional.id, and the broker aborted our open transaction for it) is KAFKA_FENCED: it must
-// never write again, so nothing here retries.
+// A transient failure (sink-retry.ts) does not end the sink: the transaction is aborted, a new
+// producer takes over the transactional.id, and the same batches are sent again as a new
+// transaction, with backoff, for up to giveUpAfterMs. Meanwhile nothing is acknowledged, so the
+// main thread's bounded queue fills and the binlog reader pauses. A commit whose answer was lost
+// is settled first by reading the offsets topic (commit-check.ts). Any other failure ends the
+// sink: the error goes to the main thread once. A fenced producer (a newer instance registered the
+// same transactional.id) is KAFKA_FENCED: it must never write again, so nothing retries it.
 import { BinlogdError, asBinlogdError } from '../errors.js';
-import { createKafkaSink, type OutRecord, type PartitionSource } from './batcher.js';
+import { createKafkaSink, type KafkaSink, type OutRecord, type PartitionSource } from './batcher.js';
 import type { BatchSender, KafkaProducer, KafkaTransaction } from './kafka-client.js';
 import { BatchUnpacker } from './record-packing.js';
+import { delay, recoverable, RetryClock, SINK_RETRY_DEFAULTS, type SinkRetryPolicy } from './sink-retry.js';
 import { serializeError, type BatchMessage, type FromWorker, type SinkBatching, type ToWorker, type TransferRecord } from './threaded-protocol.js';
 
 export interface TransactionFeedOptions {
+  /** A connected transactional producer. */
   producer: KafkaProducer;
+  /** Disconnects the old producer and connects a new one with the same transactional.id. */
+  renewProducer: () => Promise<KafkaProducer>;
+  /** Whether the transaction that carried this offset record was committed (commit-check.ts). */
+  committed: (offset: TransferRecord) => Promise<boolean>;
+  retry?: SinkRetryPolicy;
   topics: PartitionSource;
   batching: SinkBatching;
   post: (message: FromWorker) => void;
@@ -43,7 +53,9 @@ function fromTransfer(record: TransferRecord): OutRecord {
 }
 
 export function createTransactionFeed(options: TransactionFeedOptions): TransactionFeed {
-  const { producer, post } = options;
+  const { post } = options;
+  const policy = options.retry ?? SINK_RETRY_DEFAULTS;
+  let producer = options.producer;
   let current: KafkaTransaction | undefined;
   let failed = false;
   const report = (error: unknown): void => {
@@ -57,7 +69,10 @@ export function createTransactionFeed(options: TransactionFeedOptions): Transact
     sendBatch: (batches) =>
       current === undefined ? Promise.reject(new BinlogdError('INTERNAL', 'a produce request outside a transaction')) : current.sendBatch(batches),
   };
-  const sink = createKafkaSink({ client: sender, topics: options.topics, ...options.batching, onError: report });
+  // A failed batcher stays failed: each attempt gets a new one. Its errors surface through the
+  // send() and flush() promises of commitGroup, which decides whether to retry.
+  const newSink = (): KafkaSink => createKafkaSink({ client: sender, topics: options.topics, ...options.batching });
+  let sink = newSink();
   const unpacker = new BatchUnpacker();
   const inbox: BatchMessage[] = [];
   let running = false;
@@ -81,33 +96,78 @@ export function createTransactionFeed(options: TransactionFeedOptions): Transact
     return group;
   };
 
+  /** Throws with `uncertain` set when the commit itself failed: it may have been applied. */
   const commitGroup = async (group: readonly BatchMessage[]): Promise<void> => {
     const txn = await producer.beginTransaction();
     current = txn;
-    let count = 0;
     let offset: TransferRecord | null = null;
+    let committing = false;
     try {
       for (const batch of group) {
-        const reader = unpacker.open(batch);
+        const reader = unpacker.reader(batch);
         for (let record = reader.next(); record !== undefined; record = reader.next()) {
           const wait = sink.send(record);
           if (wait !== undefined) await wait;
         }
-        count += batch.count;
         offset = batch.commit?.offset ?? offset;
       }
       if (offset !== null) await send(fromTransfer(offset));
       await sink.flush();
+      committing = true;
       await txn.commit();
     } catch (error) {
       // Abort so read_committed readers need not wait for the transaction timeout. A fenced
       // producer cannot: the broker already aborted the transaction for the newer instance.
-      await txn.abort().catch(() => undefined);
-      throw error;
+      if (!committing) await txn.abort().catch(() => undefined);
+      throw Object.assign(asBinlogdError(error), committing ? { uncertain: offset } : {});
     } finally {
       current = undefined;
     }
-    post({ type: 'ack', count });
+  };
+
+  /** Commits the group, retrying transient failures; acknowledges its records once committed. */
+  const commitWithRetry = async (group: readonly BatchMessage[]): Promise<void> => {
+    let clock: RetryClock | undefined;
+    /** Set after a commit whose answer was lost, until the offsets topic told whether it applied. */
+    let uncertain: TransferRecord | undefined;
+    for (;;) {
+      try {
+        if (uncertain !== undefined && (await options.committed(uncertain))) break;
+        uncertain = undefined;
+        await commitGroup(group);
+        break;
+      } catch (error) {
+        const failure = asBinlogdError(error) as BinlogdError & { uncertain?: TransferRecord | null };
+        // A lost commit without an offset record cannot be settled here: the connector restarts
+        // from its stored offset instead.
+        if (failure.uncertain === null) throw failure;
+        if (failure.uncertain !== undefined) uncertain = failure.uncertain;
+        if (!recoverable(failure) || closing) throw failure;
+        clock ??= new RetryClock(policy);
+        // Only a new producer settles an uncertain transaction; the offsets topic is read after it.
+        await recover(clock, failure);
+      }
+    }
+    post({ type: 'ack', count: group.reduce((n, batch) => n + batch.count, 0) });
+  };
+
+  /** Waits, renews the producer and batcher; loops while renewing fails transiently. */
+  const recover = async (clock: RetryClock, failure: BinlogdError): Promise<void> => {
+    let last = failure;
+    for (;;) {
+      const wait = clock.nextDelay();
+      if (wait === undefined) throw clock.gaveUp(last);
+      post({ type: 'log', entry: { level: 'warn', namespace: 'Sink', message: 'Kafka transaction failed; retrying it with a new producer', fields: { code: last.code, error: last.message, attempt: clock.attempts, retryInMs: wait } } });
+      await delay(wait);
+      try {
+        producer = await options.renewProducer();
+        sink = newSink();
+        return;
+      } catch (error) {
+        last = asBinlogdError(error);
+        if (!recoverable(last)) throw last;
+      }
+    }
   };
 
   const end = (): void => {
@@ -119,7 +179,7 @@ export function createTransactionFeed(options: TransactionFeedOptions): Transact
   const run = async (): Promise<void> => {
     running = true;
     try {
-      while (inbox.length > 0 && !failed) await commitGroup(nextGroup());
+      while (inbox.length > 0 && !failed) await commitWithRetry(nextGroup());
     } catch (error) {
       report(error);
     }
@@ -136,6 +196,7 @@ export function createTransactionFeed(options: TransactionFeedOptions): Transact
             report(new BinlogdError('INTERNAL', 'a batch without a commit marker reached the transactional sink thread'));
             return;
           }
+          unpacker.register(message);
           inbox.push(message);
           if (!running) void run();
           return;

@@ -66,10 +66,9 @@ export function sqlError(error: unknown, endpoint: SqlEndpoint): BinlogdError {
   return new BinlogdError('SOURCE_CONNECTION_LOST', `MariaDB ${where}: ${reason}`, { retriable: true, cause: error });
 }
 
-export async function openSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
-  let connection: mysql.Connection;
+async function connect(endpoint: SqlEndpoint): Promise<mysql.Connection> {
   try {
-    connection = await mysql.createConnection({
+    return await mysql.createConnection({
       host: endpoint.host,
       port: endpoint.port,
       user: endpoint.user,
@@ -84,15 +83,48 @@ export async function openSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
   } catch (error) {
     throw sqlError(error, endpoint);
   }
-  // An idle connection dropped by the server emits 'error'; queries then fail and are mapped below.
-  connection.on('error', () => undefined);
+}
+
+/**
+ * One connection, opened again when it was lost: a server restart (or an idle timeout) kills it,
+ * while the binlog client reconnects on its own and then needs table metadata from here. A query
+ * that fails because the connection died is sent once more on a new connection; the queries are
+ * reads, so sending one twice is harmless.
+ */
+export async function openSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
+  let connection = await connect(endpoint);
+  let lost = false;
+  const watch = (c: mysql.Connection): void => {
+    // A connection dropped by the server emits 'error'; the next query opens a new one.
+    c.on('error', () => {
+      if (c === connection) lost = true;
+    });
+  };
+  watch(connection);
+  const reopen = async (): Promise<void> => {
+    connection.destroy();
+    connection = await connect(endpoint);
+    lost = false;
+    watch(connection);
+  };
+  const run = async (sql: string, params?: unknown[]): Promise<SqlRow[]> => {
+    try {
+      const [rows] = await connection.query(sql, params);
+      return Array.isArray(rows) ? (rows as SqlRow[]) : [];
+    } catch (error) {
+      throw sqlError(error, endpoint);
+    }
+  };
   return {
     async query(sql, params) {
+      if (lost) await reopen();
       try {
-        const [rows] = await connection.query(sql, params);
-        return Array.isArray(rows) ? (rows as SqlRow[]) : [];
+        return await run(sql, params);
       } catch (error) {
-        throw sqlError(error, endpoint);
+        const mapped = error as BinlogdError;
+        if (mapped.code !== 'SOURCE_CONNECTION_LOST' && mapped.code !== 'SOURCE_UNREACHABLE') throw mapped;
+        await reopen();
+        return run(sql, params);
       }
     },
     async close() {

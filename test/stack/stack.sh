@@ -4,21 +4,28 @@
 #
 #   stack.sh up [mariadb|mariadb-user-example|kafka|registry ...]
 #                     start whatever is not running (all by default); idempotent; waits until each answers
-#   stack.sh down     stop everything this script started
+#   stack.sh down [service ...]     stop what this script started (everything by default)
+#   stack.sh restart service ...    stop, then start again on the same data (tests that break a server)
 #   stack.sh status   one line per service: state, pid, port, RSS
 #   stack.sh libs kafka|oracle   resolve one Maven module of test/stack/maven only
+#
+# A private stack beside the shared one (tests that restart or break a server): its own folder and
+# ports, e.g. BINLOGD_STACK_DIR=/tmp/x STACK_MARIADB_PORT=23306 STACK_KAFKA_PORT=23092
+# STACK_KAFKA_CONTROLLER_PORT=23093 stack.sh up mariadb kafka. STACK_LIB_DIR points at the shared
+# stack's resolved libraries (.stack/lib) so a private Kafka needs no Maven run.
 #
 # Installs what a fresh machine lacks (mariadb-server, a JRE, Maven) with apt-get.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STACK=${BINLOGD_STACK_DIR:-$ROOT/.stack}
+LIB=${STACK_LIB_DIR:-$STACK/lib}
 START_TIMEOUT=${STACK_START_TIMEOUT:-180}
 export PATH="$PATH:/usr/sbin:/sbin"
 
 MARIADB_PORT=${STACK_MARIADB_PORT:-13306}
-KAFKA_PORT=19092
-KAFKA_CONTROLLER_PORT=19093
+KAFKA_PORT=${STACK_KAFKA_PORT:-19092}
+KAFKA_CONTROLLER_PORT=${STACK_KAFKA_CONTROLLER_PORT:-19093}
 REGISTRY_PORT=18081
 REGISTRY_MANAGEMENT_PORT=19000
 
@@ -64,16 +71,16 @@ require_tools() {
 # Resolves one Maven module of test/stack/maven into .stack/lib/<name>, once per pom content, so a
 # second start never touches the network (artifacts are also cached in ~/.m2).
 resolve_libs() {
-  local name=$1 pom="$ROOT/test/stack/maven/$1/pom.xml" stamp="$STACK/lib/$1.sha256" sum
+  local name=$1 pom="$ROOT/test/stack/maven/$1/pom.xml" stamp="$LIB/$1.sha256" sum
   sum=$(sha256sum "$pom" | cut -d' ' -f1)
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -d "$STACK/lib/$name" ]; then return 0; fi
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -d "$LIB/$name" ]; then return 0; fi
   log "resolving $name from Maven Central"
   # target/ holds the dependency plugin's "already unpacked" markers: never let a stale one skip work.
-  rm -rf "${STACK:?}/lib/$name" "$ROOT/test/stack/maven/$name/target"
-  mkdir -p "$STACK/lib"
-  if ! mvn -B -q -f "$pom" package >"$STACK/lib/$name.maven.log" 2>&1; then
-    grep -E 'ERROR' "$STACK/lib/$name.maven.log" | head -n 20 >&2
-    die "could not resolve $name with Maven (full log: $STACK/lib/$name.maven.log)"
+  rm -rf "${LIB:?}/$name" "$ROOT/test/stack/maven/$name/target"
+  mkdir -p "$LIB"
+  if ! mvn -B -q -f "$pom" package >"$LIB/$name.maven.log" 2>&1; then
+    grep -E 'ERROR' "$LIB/$name.maven.log" | head -n 20 >&2
+    die "could not resolve $name with Maven (full log: $LIB/$name.maven.log)"
   fi
   rm -rf "$ROOT/test/stack/maven/$name/target"
   echo "$sum" >"$stamp"
@@ -83,18 +90,18 @@ resolve_libs() {
 # descriptor-reading goals (copy, unpack, get in 3.x) reject; the 2.8 `get` goal with
 # transitive=false fetches the archive itself. It lands in the local repository (~/.m2).
 resolve_registry() {
-  local stamp="$STACK/lib/apicurio.artifact" g a v t c archive
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$APICURIO_ARTIFACT" ] && [ -d "$STACK/lib/apicurio" ]; then return 0; fi
+  local stamp="$LIB/apicurio.artifact" g a v t c archive
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$APICURIO_ARTIFACT" ] && [ -d "$LIB/apicurio" ]; then return 0; fi
   log "resolving $APICURIO_ARTIFACT from Maven Central"
-  mkdir -p "$STACK/lib"
-  rm -rf "${STACK:?}/lib/apicurio"
-  (cd "$STACK/lib" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:2.8:get \
-    -Dartifact="$APICURIO_ARTIFACT" -Dtransitive=false >"$STACK/lib/apicurio.maven.log" 2>&1) \
-    || { grep ERROR "$STACK/lib/apicurio.maven.log" | head -n 10 >&2; die "could not resolve $APICURIO_ARTIFACT"; }
+  mkdir -p "$LIB"
+  rm -rf "${LIB:?}/apicurio"
+  (cd "$LIB" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:2.8:get \
+    -Dartifact="$APICURIO_ARTIFACT" -Dtransitive=false >"$LIB/apicurio.maven.log" 2>&1) \
+    || { grep ERROR "$LIB/apicurio.maven.log" | head -n 10 >&2; die "could not resolve $APICURIO_ARTIFACT"; }
   IFS=: read -r g a v t c <<<"$APICURIO_ARTIFACT"
   archive="${MAVEN_LOCAL_REPOSITORY:-$HOME/.m2/repository}/${g//.//}/$a/$v/$a-$v-$c.$t"
-  mkdir -p "$STACK/lib/apicurio"
-  tar -xzf "$archive" -C "$STACK/lib/apicurio" || die "could not unpack $archive"
+  mkdir -p "$LIB/apicurio"
+  tar -xzf "$archive" -C "$LIB/apicurio" || die "could not unpack $archive"
   echo "$APICURIO_ARTIFACT" >"$stamp"
 }
 
@@ -225,7 +232,7 @@ start_mariadb() {
 kafka_ready() { port_open "$KAFKA_PORT" && grep -q 'Kafka Server started' "$STACK/kafka/logs/server.log" 2>/dev/null; }
 
 start_kafka() {
-  local dir="$STACK/kafka" lib="$STACK/lib/kafka" pid cluster
+  local dir="$STACK/kafka" lib="$LIB/kafka" pid cluster
   pid=$(live_pid kafka kafka.Kafka)
   if [ -n "$pid" ]; then wait_ready kafka "$pid" "$dir/logs/server.log" kafka_ready; return 0; fi
   # shellcheck disable=SC2317
@@ -292,7 +299,7 @@ start_registry() {
     pid=$(spawn "$dir" "$dir/registry.log" java -Xms128m -Xmx384m \
       -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
       -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MANAGEMENT_PORT" \
-      -jar "$STACK/lib/apicurio/$(basename "$STACK"/lib/apicurio/*-runner.jar)")
+      -jar "$LIB/apicurio/$(basename "$LIB"/apicurio/*-runner.jar)")
     echo "$pid" >"$STACK/registry.pid"
     wait_ready registry "$pid" "$dir/registry.log" registry_ready
   fi
@@ -345,7 +352,31 @@ cmd_up() {
   log "up; connection settings in $STACK/env"
 }
 
+stop_service() {
+  case "$1" in
+    mariadb) stop_process mariadb mariadbd ;;
+    mariadb-user-example) stop_process mariadb-user-example mariadbd ;;
+    kafka) stop_process kafka kafka.Kafka ;;
+    registry) stop_process registry apicurio-registry-app ;;
+    oracle) stop_process oracle ConnectStandalone ;;
+    *) die "unknown service '$1' (mariadb, mariadb-user-example, kafka, registry, oracle)" ;;
+  esac
+}
+
+# Restart on the same data: what a test needs to see a server go away and come back.
+cmd_restart() {
+  local service
+  [ $# -gt 0 ] || die "restart needs the service(s) to restart"
+  for service in "$@"; do stop_service "$service"; done
+  cmd_up "$@"
+}
+
 cmd_down() {
+  local service
+  if [ $# -gt 0 ]; then
+    for service in "$@"; do stop_service "$service"; done
+    return 0
+  fi
   stop_process oracle ConnectStandalone
   stop_process registry apicurio-registry-app
   stop_process kafka kafka.Kafka
@@ -380,8 +411,9 @@ flock 9
 
 case "${1:-}" in
   up) shift; cmd_up "$@" ;;
-  down) cmd_down ;;
+  down) shift; cmd_down "$@" ;;
+  restart) shift; cmd_restart "$@" ;;
   status) cmd_status ;;
   libs) require mvn maven; resolve_libs "${2:?which: kafka or oracle}" ;;
-  *) echo "usage: $0 up|down|status|libs <name>" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|restart|status|libs <name>" >&2; exit 2 ;;
 esac

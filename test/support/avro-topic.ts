@@ -14,10 +14,13 @@ export interface DecodedRecord {
   headers: Record<string, string>;
 }
 
-/** Waits until `topic` holds at least `count` records (or the timeout), then returns them all, decoded. */
-export async function readAvroTopic(topic: string, count: number, timeoutMs = 30_000): Promise<DecodedRecord[]> {
+/**
+ * Waits until `topic` holds at least `count` records (or the timeout), then returns them all,
+ * decoded. `brokers`: another Kafka than the shared stack's; the registry is always the shared one.
+ */
+export async function readAvroTopic(topic: string, count: number, timeoutMs = 30_000, brokers?: string[]): Promise<DecodedRecord[]> {
   const env = loadStackEnv();
-  const kafka = new Kafka({ brokers: env.kafkaBrokers, clientId: 'binlogd-test-reader', logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ brokers: brokers ?? env.kafkaBrokers, clientId: 'binlogd-test-reader', logLevel: logLevel.NOTHING });
   const registry = createRegistryClient({ url: env.schemaRegistryUrl });
   const raw: Array<{ topic: string; partition: number; key: Buffer | null; value: Buffer | null; headers: Record<string, string> }> = [];
   // binlogd creates the topic with its first record: wait for it rather than subscribe to nothing.

@@ -32,6 +32,8 @@ export interface StartOptions {
   /** Resolves when this log message appears (default: the streaming line). */
   readyMessage?: RegExp;
   timeoutMs?: number;
+  /** Another Kafka than the shared stack's (a private one, test/support/private-stack.ts). */
+  kafkaBrokers?: string[];
 }
 
 export function connectorDefaults(): Record<string, string> {
@@ -52,7 +54,7 @@ export async function startBinlogd(options: StartOptions): Promise<BinlogdProces
   mkdirSync(join(dir, 'connectors'));
   const extraHttp = (options.worker?.['http'] ?? {}) as Record<string, unknown>;
   writeFileSync(join(dir, 'worker.json'), JSON.stringify({
-    kafka: { brokers: env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl }, log: { level: 'info' },
+    kafka: { brokers: options.kafkaBrokers ?? env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl }, log: { level: 'info' },
     ...options.worker,
     http: { ...extraHttp, host: '127.0.0.1', port: 0 },
   }));
