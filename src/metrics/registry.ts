@@ -34,3 +34,13 @@ export const errorsTotal = new Counter({
   name: 'binlogd_errors_total', help: 'Errors by kind (the error code).',
   labelNames: ['connector', 'kind'] as const, registers: [registry],
 });
+
+export const snapshotRowsTotal = new Counter({
+  name: 'binlogd_snapshot_rows_total', help: 'Rows read and emitted by the initial snapshot, by table.',
+  labelNames: ['connector', 'table'] as const, registers: [registry],
+});
+
+export const snapshotRemainingTables = new Gauge({
+  name: 'binlogd_snapshot_remaining_tables', help: 'Tables the running snapshot has not finished yet (0 when none runs).',
+  labelNames: ['connector'] as const, registers: [registry],
+});
