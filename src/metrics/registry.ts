@@ -44,3 +44,13 @@ export const connectorState = new Gauge({
   name: 'binlogd_connector_state', help: 'The connector\'s state: 1 for the current state, 0 for the others.',
   labelNames: ['connector', 'state'] as const, registers: [registry],
 });
+
+export const snapshotRowsTotal = new Counter({
+  name: 'binlogd_snapshot_rows_total', help: 'Rows read and emitted by the initial snapshot, by table.',
+  labelNames: ['connector', 'table'] as const, registers: [registry],
+});
+
+export const snapshotRemainingTables = new Gauge({
+  name: 'binlogd_snapshot_remaining_tables', help: 'Tables the running snapshot has not finished yet (0 when none runs).',
+  labelNames: ['connector'] as const, registers: [registry],
+});

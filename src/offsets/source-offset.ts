@@ -17,6 +17,13 @@ export interface SourceOffset {
   readonly server_id?: number;
   /** Source event time, seconds. */
   readonly ts_sec?: number;
+  /** `INITIAL` while an initial snapshot is in progress (Debezium 3.0.2+); absent otherwise. */
+  readonly snapshot?: string;
+  /**
+   * binlogd's own key while a snapshot is in progress: the tables finished and each unfinished
+   * table's last key read, as JSON (snapshot-state.ts). Debezium ignores it and reruns the snapshot.
+   */
+  readonly snapshot_chunks?: string;
 }
 
 const NUMERIC_KEYS = ['pos', 'event', 'row', 'server_id', 'ts_sec'] as const;
@@ -31,12 +38,14 @@ export function formatOffset(offset: SourceOffset): string {
   if (offset.event) map['event'] = offset.event;
   if (offset.row) map['row'] = offset.row;
   if (offset.server_id) map['server_id'] = offset.server_id;
+  if (offset.snapshot) map['snapshot'] = offset.snapshot;
+  if (offset.snapshot_chunks) map['snapshot_chunks'] = offset.snapshot_chunks;
   return JSON.stringify(map);
 }
 
 /**
  * Reads an offset map (ours or one Kafka Connect + Debezium wrote). Throws on a map that cannot be
- * resumed from, naming the key; keys binlogd does not use (snapshot, transaction ids…) are ignored.
+ * resumed from, naming the key; keys binlogd does not use (transaction ids…) are ignored.
  */
 export function parseOffset(map: Readonly<Record<string, unknown>>): SourceOffset {
   const file = map['file'];
@@ -54,5 +63,19 @@ export function parseOffset(map: Readonly<Record<string, unknown>>): SourceOffse
   if (numbers.pos === undefined) throw new Error(`offset has no binlog position: ${JSON.stringify(map)}`);
   const gtids = map['gtids'];
   if (gtids !== undefined && gtids !== null && typeof gtids !== 'string') throw new Error(`offset key gtids is not a string: ${JSON.stringify(gtids)}`);
-  return { file, ...numbers, pos: numbers.pos, ...(typeof gtids === 'string' && gtids !== '' ? { gtids } : {}) };
+  return {
+    file, ...numbers, pos: numbers.pos,
+    ...(typeof gtids === 'string' && gtids !== '' ? { gtids } : {}),
+    ...snapshotKeys(map),
+  };
+}
+
+/** The snapshot keys: `snapshot` is a string since Debezium 3.0.2 and `true` before. */
+function snapshotKeys(map: Readonly<Record<string, unknown>>): { snapshot?: string; snapshot_chunks?: string } {
+  const snapshot = map['snapshot'];
+  const chunks = map['snapshot_chunks'];
+  return {
+    ...(snapshot === true ? { snapshot: 'INITIAL' } : typeof snapshot === 'string' && snapshot !== '' ? { snapshot } : {}),
+    ...(typeof chunks === 'string' && chunks !== '' ? { snapshot_chunks: chunks } : {}),
+  };
 }

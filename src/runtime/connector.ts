@@ -21,8 +21,11 @@ import type { OffsetStore } from '../offsets/offset-store.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
+import type { EnvelopeOptions } from '../envelope/change-events.js';
 import { notYetApplied } from './not-yet-applied.js';
 import { explainPositionLost, startPosition } from './start-position.js';
+import { SnapshotPhase } from './snapshot-phase.js';
+import type { SnapshotProgressReport } from './snapshot-progress.js';
 import type { Logger } from './logger.js';
 import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
@@ -69,6 +72,8 @@ export class Connector {
   private written: SourceOffset | undefined;
   private offsetTimer: NodeJS.Timeout | undefined;
   private readonly gtidFilter: GtidSourceFilter | undefined;
+  private snapshot: SnapshotPhase | null = null;
+  private snapshotRun: Promise<unknown> | null = null;
 
   constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices, private readonly hooks: ConnectorHooks = {}) {
     this.log = services.logger.child({ connector: config.name });
@@ -112,30 +117,47 @@ export class Connector {
         } : {}),
       });
       const sink = this.sink;
+      const envelope: EnvelopeOptions = {
+        identity: { version: this.services.version, name: config.topics.prefix },
+        tombstonesOnDelete: config.events.tombstonesOnDelete,
+        provideTransactionMetadata: config.events.provideTransactionMetadata,
+        contextHeaders: config.events.extendedHeadersEnabled ? {
+          '__debezium.context.connectorLogicalName': Buffer.from(config.topics.prefix),
+          '__debezium.context.taskId': Buffer.from('0'),
+          '__debezium.context.connectorName': Buffer.from('mariadb'),
+          '__debezium.context.runId': Buffer.from(crypto.randomUUID()),
+        } : {},
+      };
+      this.state = 'RUNNING';
+      this.snapshot = new SnapshotPhase({
+        config, endpoint: this.endpoint, envelope, log: this.log, signal: this.stopping.signal,
+        tables: createTableResolver({ sql: this.sql, config }),
+        serializer: this.tableSerializers(),
+        sink: { send: (record) => sink.send(record) },
+        storedOffset: () => offsets.latest(config.name, config.topics.prefix),
+        offsetRecord: (offset) => offsets.offsetRecord(config.name, config.topics.prefix, { ...offset }),
+      });
+      const snapshotRun = this.snapshot.run();
+      this.snapshotRun = snapshotRun;
+      const snapshot = await snapshotRun;
       this.pipeline = new StreamingPipeline({
-        envelope: {
-          identity: { version: this.services.version, name: config.topics.prefix },
-          tombstonesOnDelete: config.events.tombstonesOnDelete,
-          provideTransactionMetadata: config.events.provideTransactionMetadata,
-          contextHeaders: config.events.extendedHeadersEnabled ? {
-            '__debezium.context.connectorLogicalName': Buffer.from(config.topics.prefix),
-            '__debezium.context.taskId': Buffer.from('0'),
-            '__debezium.context.connectorName': Buffer.from('mariadb'),
-            '__debezium.context.runId': Buffer.from(crypto.randomUUID()),
-          } : {},
-        },
+        envelope,
         tables: createTableResolver({ sql: this.sql, config }),
         serializer: this.tableSerializers(),
         sink: { send: (record) => sink.send(record) },
         counters: this.counters(),
         queueCapacity: config.queue.maxQueueSize,
-        start: await this.resumePoint(facts.gtidBinlogPos),
+        start: snapshot.start ?? await this.resumePoint(facts.gtidBinlogPos),
         ...(this.gtidFilter && config.filters.gtidSourceFilterDmlEvents ? { gtidSourceFilter: this.gtidFilter } : {}),
         pauseSource: () => this.client?.pause(),
         resumeSource: () => this.client?.resume(),
         onError: (error) => this.fail(asBinlogdError(error)),
       });
       metrics.queueCapacity.set({ connector: config.name }, config.queue.maxQueueSize);
+      if (!snapshot.stream) {
+        this.log.info({ position: this.pipeline.position }, `snapshot.mode=${config.snapshot.mode}: not streaming`);
+        return;
+      }
       await this.connectBinlog();
       // A sink or pipeline failure while connecting must not be overwritten by RUNNING.
       if (this.failure) throw this.failure;
@@ -143,10 +165,16 @@ export class Connector {
       this.state = 'RUNNING';
       this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
     } catch (error) {
+      if (this.stopping.signal.aborted) return; // stopped during the snapshot: stop() releases
       this.fail(asBinlogdError(error));
       await this.release();
       throw this.failure;
     }
+  }
+
+  /** The initial snapshot's progress per table; null when no snapshot ran since the start. */
+  snapshotProgress(): SnapshotProgressReport | null {
+    return this.snapshot?.progress() ?? null;
   }
 
   /** For the periodic log summary: position and queue, plus the failure if any. */
@@ -162,6 +190,7 @@ export class Connector {
   async stop(): Promise<void> {
     if (this.state === 'STOPPED') return;
     this.stopping.abort(new BinlogdError('INTERNAL', 'connector stopping'));
+    await this.snapshotRun?.catch(() => undefined);
     await this.client?.stop();
     await this.reconnecting?.catch(() => undefined);
     await this.pipeline?.idle();

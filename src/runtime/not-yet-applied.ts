@@ -6,9 +6,10 @@ const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
 
 export function notYetApplied(config: ConnectorConfig): string[] {
   const gaps: string[] = [];
-  if (config.snapshot.mode !== 'no_data') {
-    gaps.push(`snapshot.mode=${config.snapshot.mode}: snapshots are not implemented yet; streaming starts at the current end of the binlog`);
+  if (config.snapshot.mode === 'custom') {
+    gaps.push('snapshot.mode=custom: custom snapshotters are not supported; no data snapshot is taken (as no_data)');
   }
+  if (config.snapshot.selectOverrides.size > 0) gaps.push('snapshot.select.statement.overrides: not applied yet; a snapshot of such a table fails');
   if (config.transforms.length > 0) {
     gaps.push(`transforms (${config.transforms.map((t) => `${t.alias}: ${t.type}`).join(', ')}) are not applied yet: records are written untransformed`);
   }

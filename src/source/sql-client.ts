@@ -1,4 +1,4 @@
-// Plain SQL connections to the source server (settings checks, table metadata; snapshots later).
+// Plain SQL connections to the source server (settings checks, table metadata, snapshot reads).
 // The only file importing mysql2; binlog replication goes through binlog-client.ts.
 import mysql from 'mysql2/promise';
 import type { ConnectionConfig } from '../config/index.js';
@@ -125,6 +125,72 @@ export async function openSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
         if (mapped.code !== 'SOURCE_CONNECTION_LOST' && mapped.code !== 'SOURCE_UNREACHABLE') throw mapped;
         await reopen();
         return run(sql, params);
+      }
+    },
+    async close() {
+      await connection.end().catch(() => connection.destroy());
+    },
+  };
+}
+
+/** A connection whose rows carry the raw values zongji yields for the same columns (snapshot reads). */
+export interface SnapshotSqlClient extends SqlClient {
+  /**
+   * Rows of one query as they arrive, with backpressure: the socket is paused while the consumer
+   * holds `highWaterMark` rows, so a table of any size streams in bounded memory.
+   */
+  stream(sql: string, params?: unknown[], highWaterMark?: number): AsyncIterable<SqlRow>;
+}
+
+// The text protocol sends GEOMETRY as the server stores it (4-byte SRID + WKB), the same bytes the
+// binlog row image carries; mysql2 would parse them into {x, y} objects and lose the SRID.
+function binlogShapedValue(field: { type: string; buffer(): Buffer | null }, next: () => unknown): unknown {
+  return field.type === 'GEOMETRY' ? field.buffer() : next();
+}
+
+/**
+ * A connection for snapshot reads: values shaped like zongji's (exact integers, decimals and
+ * temporals as text, GEOMETRY as raw bytes) and TIMESTAMP printed in UTC, as the binlog reader sees
+ * them, so one decode table serves both paths.
+ */
+export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<SnapshotSqlClient> {
+  let connection: mysql.Connection;
+  try {
+    connection = await mysql.createConnection({
+      host: endpoint.host,
+      port: endpoint.port,
+      user: endpoint.user,
+      password: endpoint.password,
+      connectTimeout: endpoint.connectTimeoutMs ?? 30_000,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      decimalNumbers: false,
+      dateStrings: true,
+      charset: 'utf8mb4',
+      typeCast: binlogShapedValue as unknown as mysql.ConnectionOptions['typeCast'],
+    });
+    await connection.query("SET SESSION time_zone = '+00:00'");
+  } catch (error) {
+    throw sqlError(error, endpoint);
+  }
+  connection.on('error', () => undefined);
+  return {
+    async query(sql, params) {
+      try {
+        const [rows] = await connection.query(sql, params);
+        return Array.isArray(rows) ? (rows as SqlRow[]) : [];
+      } catch (error) {
+        throw sqlError(error, endpoint);
+      }
+    },
+    async *stream(sql, params, highWaterMark = 1000) {
+      // The callback connection underneath the promise wrapper offers the row stream.
+      const core = (connection as unknown as { connection: { query(sql: string, params?: unknown[]): { stream(o: object): NodeJS.ReadableStream } } }).connection;
+      const rows = core.query(sql, params).stream({ highWaterMark, objectMode: true });
+      try {
+        for await (const row of rows) yield row as unknown as SqlRow;
+      } catch (error) {
+        throw sqlError(error, endpoint);
       }
     },
     async close() {

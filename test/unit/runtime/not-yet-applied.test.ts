@@ -17,17 +17,20 @@ function gaps(extra: Record<string, string>): string[] {
 
 test('a connector file using features binlogd does not apply yet is told so, one line each', () => {
   const all = gaps({
-    'snapshot.mode': 'initial', 'transforms': 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
+    'snapshot.mode': 'custom', 'snapshot.mode.custom.name': 'mine', 'transforms': 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
     'transforms.route.regex': '(.*)', 'transforms.route.replacement': 'x.$1', 'heartbeat.interval.ms': '1000',
     'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'exactly.once.support': 'false',
   });
-  for (const expected of [/^snapshot\.mode=initial/, /^transforms \(route: org\.apache\.kafka\.connect\.transforms\.RegexRouter\)/, /^include\.schema\.changes=true/, /^heartbeat\.interval\.ms/, /^value\.converter=org\.apache\.kafka\.connect\.json\.JsonConverter/, /^delivery is at-least-once/]) {
+  for (const expected of [/^snapshot\.mode=custom/, /^transforms \(route: org\.apache\.kafka\.connect\.transforms\.RegexRouter\)/, /^include\.schema\.changes=true/, /^heartbeat\.interval\.ms/, /^value\.converter=org\.apache\.kafka\.connect\.json\.JsonConverter/, /^delivery is at-least-once/]) {
     assert.ok(all.some((line) => expected.test(line)), `${expected} in ${JSON.stringify(all, null, 1)}`);
   }
 });
 
 test('what binlogd does apply raises nothing', () => {
   assert.deepEqual(gaps({ 'snapshot.mode': 'no_data', 'include.schema.changes': 'false' }), []);
+  for (const mode of ['initial', 'initial_only', 'when_needed', 'always', 'recovery']) {
+    assert.deepEqual(gaps({ 'snapshot.mode': mode, 'include.schema.changes': 'false' }), [], mode);
+  }
 });
 
 test('delivery is mentioned only when exactly-once is turned off, as the configured mode', () => {

@@ -1,0 +1,121 @@
+// Snapshot rows → `op=r` records, sent one at a time through the connector's sink, whichever
+// table reader they come from. Like Debezium's BufferingSnapshotChangeRecordReceiver, the newest
+// record is held back until the next one arrives, so the snapshot's final record can still be
+// marked `last` and carry the completed offset (the one without the `snapshot` key).
+import type { ConnectStruct } from '../connect/schema.js';
+import { processingTime, type EnvelopeOptions } from '../envelope/change-events.js';
+import { sourceStruct } from '../envelope/source-info.js';
+import type { TableSchema } from '../envelope/table-schema.js';
+import type { SourceOffset } from '../offsets/source-offset.js';
+import type { SnapshotPosition } from '../source/snapshot-reader.js';
+import { snapshotOffset, type SnapshotState } from './snapshot-state.js';
+import type { OutgoingRecord, RecordSink, TableSerializer } from './streaming-pipeline.js';
+
+/** Debezium's SnapshotRecord values, as RelationalSnapshotChangeEventSource.setSnapshotMarker places them. */
+export type SnapshotMarker = 'first' | 'first_in_data_collection' | 'true' | 'last_in_data_collection' | 'last';
+
+export function snapshotMarker(at: { firstTable: boolean; lastTable: boolean; firstRow: boolean; lastRow: boolean }): SnapshotMarker {
+  if (at.lastRow && at.lastTable) return 'last';
+  if (at.firstRow && at.firstTable) return 'first';
+  if (at.lastRow) return 'last_in_data_collection';
+  if (at.firstRow) return 'first_in_data_collection';
+  return 'true';
+}
+
+export interface SnapshotTable {
+  schema: TableSchema;
+  serializer: TableSerializer;
+}
+
+interface Held {
+  table: SnapshotTable;
+  key: ConnectStruct | null;
+  value: ConnectStruct;
+  ackToken?: SourceOffset;
+}
+
+export class SnapshotEmitter {
+  private held: Held | null = null;
+  private emitted = 0;
+  private turn: Promise<void> = Promise.resolve();
+  private state: SnapshotState;
+
+  constructor(private readonly options: { envelope: EnvelopeOptions; position: SnapshotPosition; sink: RecordSink; state: SnapshotState }) {
+    this.state = options.state;
+  }
+
+  /** Records handed to the sink so far (the held one included once it is sent). */
+  get count(): number {
+    return this.emitted;
+  }
+
+  /**
+   * Emits one chunk's rows of a table with their markers. `advance` moves the snapshot state past
+   * them; the resulting offset goes on the chunk's last record. Calls from concurrent readers are
+   * serialized (the sink has one sender), and each state change happens in its turn, so an offset
+   * never covers rows that are not yet ahead of it in the sink.
+   */
+  emit(table: SnapshotTable, rows: readonly Record<string, unknown>[], markers: readonly SnapshotMarker[], advance: (state: SnapshotState) => SnapshotState): Promise<void> {
+    const run = this.turn.then(() => {
+      this.state = advance(this.state);
+      return this.emitNow(table, rows, markers, snapshotOffset(this.options.position, this.state, Date.now()));
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Sends the held record as the snapshot's `last`, carrying the completed offset. */
+  finish(completed: SourceOffset): Promise<void> {
+    const run = this.turn.then(async () => {
+      const held = this.held;
+      if (!held) return;
+      this.held = null;
+      const source = held.value['source'] as ConnectStruct;
+      await this.send({ ...held, value: { ...held.value, source: { ...source, snapshot: 'last' } }, ackToken: completed });
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async emitNow(table: SnapshotTable, rows: readonly Record<string, unknown>[], markers: readonly SnapshotMarker[], ackToken: SourceOffset): Promise<void> {
+    if (rows.length === 0) return;
+    const { envelope, position } = this.options;
+    const time = processingTime();
+    const schema = table.schema;
+    // Debezium stamps snapshot rows with the time they were read; one stamp per chunk.
+    const source = sourceStruct(envelope.identity, {
+      timestampMs: Number(time.ms), db: schema.db, table: schema.table, serverId: 0, gtid: null,
+      file: position.file, pos: position.pos, row: 0,
+    });
+    for (let i = 0; i < rows.length; i++) {
+      const raw = rows[i]!;
+      const value: ConnectStruct = {
+        before: null,
+        after: schema.row(raw),
+        source: { ...source, snapshot: markers[i]! },
+        transaction: null,
+        op: 'r',
+        ts_ms: time.ms, ts_us: time.us, ts_ns: time.ns,
+      };
+      const next: Held = { table, key: schema.key(raw), value, ...(i === rows.length - 1 ? { ackToken } : {}) };
+      const previous = this.held;
+      this.held = next;
+      if (previous) {
+        const pending = this.send(previous);
+        if (pending) await pending;
+      }
+    }
+  }
+
+  private send(held: Held): void | Promise<void> {
+    const record: OutgoingRecord = {
+      topic: held.table.schema.topic,
+      key: held.table.serializer.key(held.key),
+      value: held.table.serializer.value(held.value),
+      headers: this.options.envelope.contextHeaders,
+      ...(held.ackToken ? { ackToken: held.ackToken } : {}),
+    };
+    this.emitted++;
+    return this.options.sink.send(record);
+  }
+}
