@@ -22,6 +22,7 @@ import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { notYetApplied } from './not-yet-applied.js';
 import type { Logger } from './logger.js';
+import { startSourceLag, type SourceLag } from './source-lag.js';
 import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
 
@@ -51,6 +52,7 @@ export class Connector {
   private client: BinlogClient | null = null;
   private pipeline: StreamingPipeline | null = null;
   private reconnecting: Promise<void> | null = null;
+  private sourceLag: SourceLag | null = null;
   /** The offset of the last record Kafka acknowledged, and the last one written to the offsets topic. */
   private acked: SourceOffset | undefined;
   private written: SourceOffset | undefined;
@@ -87,6 +89,7 @@ export class Connector {
             const token = records[i]!.ackToken as SourceOffset | undefined;
             if (token) { this.acked = token; break; }
           }
+          this.sourceLag?.acked(records);
         },
         onError: (error) => this.fail(error),
         ...(config.delivery.exactlyOnce ? {
@@ -120,6 +123,11 @@ export class Connector {
         onError: (error) => this.fail(asBinlogdError(error)),
       });
       metrics.queueCapacity.set({ connector: config.name }, config.queue.maxQueueSize);
+      const pipeline = this.pipeline;
+      this.sourceLag = startSourceLag({
+        connector: config.name, endpoint: this.endpoint, log: this.log,
+        progress: { gtids: () => pipeline.position, lastRead: () => pipeline.lastRead, stored: () => this.acked, queuedEvents: () => pipeline.queuedEvents },
+      });
       await this.connectBinlog();
       if (!config.delivery.exactlyOnce) this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
       this.state = 'RUNNING';
@@ -256,6 +264,7 @@ export class Connector {
 
   private async release(): Promise<void> {
     clearInterval(this.offsetTimer);
+    await this.sourceLag?.stop();
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);

@@ -4,6 +4,7 @@ import { formatProblem, hasErrors, loadConnectors, loadWorkerConfig } from '../c
 import { providersOf } from '../config/worker.js';
 import { binlogdVersion } from '../version.js';
 import { createLogger } from './logger.js';
+import { createSummaryLogger } from './summary.js';
 import { createWorker } from './worker.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -37,11 +38,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const started = worker.start();
   // A periodic summary per connector instead of a line per row; it also keeps the daemon alive
   // when every connector has failed, so operators can see why.
-  const summary = setInterval(() => {
-    for (const connector of worker.connectors.values()) {
-      logger.info({ connector: connector.config.name, state: connector.state, ...connector.summary() }, 'summary');
-    }
-  }, SUMMARY_INTERVAL_MS);
+  const summarize = createSummaryLogger(logger);
+  const summary = setInterval(() => void summarize(worker.connectors.values()), SUMMARY_INTERVAL_MS);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
