@@ -1,6 +1,6 @@
 // Every metric binlogd exports, declared once. Labels are fixed and low-cardinality: `connector`,
 // `table`, `op`; never keys, GTIDs or positions.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -18,6 +18,68 @@ export const transactionsTotal = new Counter({
 export const lastEventTimestamp = new Gauge({
   name: 'binlogd_last_event_timestamp_seconds', help: 'Commit time (binlog event header) of the last event read.',
   labelNames: ['connector'] as const, registers: [registry],
+});
+
+// Lag, backlog and retention: read at scrape time from each running connector's probe
+// (runtime/source-lag.ts), so a paused connector's lag keeps rising between polls.
+export interface ConnectorProbe {
+  lagSeconds(): number | undefined;
+  behindSourceBytes(): number | undefined;
+  queueEvents(): number | undefined;
+  retentionFiles(): number | undefined;
+  headroomBytes(): number | undefined;
+  headroomSeconds(): number | undefined;
+}
+
+const probes = new Map<string, ConnectorProbe>();
+
+/** Registers a connector's probe; the returned function removes it and its series. */
+export function registerProbe(connector: string, probe: ConnectorProbe): () => void {
+  probes.set(connector, probe);
+  return () => {
+    if (probes.get(connector) !== probe) return;
+    probes.delete(connector);
+    for (const gauge of probeGauges) gauge.remove({ connector });
+  };
+}
+
+function probeGauge(name: string, help: string, read: (probe: ConnectorProbe) => number | undefined): Gauge<'connector'> {
+  return new Gauge({
+    name, help, labelNames: ['connector'] as const, registers: [registry],
+    collect() {
+      for (const [connector, probe] of probes) {
+        const value = read(probe);
+        if (value === undefined) this.remove({ connector }); else this.set({ connector }, value);
+      }
+    },
+  });
+}
+
+export const lagSeconds = probeGauge('binlogd_lag_seconds',
+  'Seconds the connector is behind the source: 0 once it has read the binlog end the server reported at the last poll (every 5 s); else now - the earliest commit time the first unread transaction can have.',
+  (p) => p.lagSeconds());
+export const behindSourceBytes = probeGauge('binlogd_behind_source_bytes',
+  'Binlog bytes between the connector\'s read position and the server\'s binlog end (SHOW BINARY LOGS sizes); 0 when caught up.',
+  (p) => p.behindSourceBytes());
+export const queueEvents = probeGauge('binlogd_queue_events',
+  'Change events read from the binlog and not yet handed to the Kafka sink.',
+  (p) => p.queueEvents());
+export const binlogRetentionFiles = probeGauge('binlogd_binlog_retention_files',
+  'Binlog files the source server keeps (SHOW BINARY LOGS).',
+  (p) => p.retentionFiles());
+export const storedPositionHeadroomBytes = probeGauge('binlogd_stored_position_headroom_bytes',
+  'Binlog bytes the server keeps before the connector\'s stored position: how much can be purged before the position is lost; 0 when it was purged.',
+  (p) => p.headroomBytes());
+export const storedPositionHeadroomSeconds = probeGauge('binlogd_stored_position_headroom_seconds',
+  'Seconds until time-based binlog expiry may purge the file holding the connector\'s stored position (lower bound); +Inf when the server expires nothing by time.',
+  (p) => p.headroomSeconds());
+const probeGauges = [lagSeconds, behindSourceBytes, queueEvents, binlogRetentionFiles, storedPositionHeadroomBytes, storedPositionHeadroomSeconds];
+
+export const endToEndSeconds = new Histogram({
+  name: 'binlogd_end_to_end_seconds',
+  help: 'Source commit (binlog event header, 1 s resolution) to Kafka acknowledgement, per binlog rows event.',
+  labelNames: ['connector'] as const, registers: [registry],
+  buckets: [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60, 300, 1800],
 });
 
 export const connected = new Gauge({

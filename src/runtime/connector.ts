@@ -27,6 +27,7 @@ import { explainPositionLost, startPosition } from './start-position.js';
 import { SnapshotPhase } from './snapshot-phase.js';
 import type { SnapshotProgressReport } from './snapshot-progress.js';
 import type { Logger } from './logger.js';
+import { startSourceLag, type SourceLag } from './source-lag.js';
 import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
 
@@ -67,6 +68,7 @@ export class Connector {
   private client: BinlogClient | null = null;
   private pipeline: StreamingPipeline | null = null;
   private reconnecting: Promise<void> | null = null;
+  private sourceLag: SourceLag | null = null;
   /** The offset of the last record Kafka acknowledged, and the last one written to the offsets topic. */
   private acked: SourceOffset | undefined;
   private written: SourceOffset | undefined;
@@ -107,6 +109,7 @@ export class Connector {
             const token = records[i]!.ackToken as SourceOffset | undefined;
             if (token) { this.acked = token; break; }
           }
+          this.sourceLag?.acked(records);
         },
         onError: (error) => this.fail(error),
         ...(config.delivery.exactlyOnce ? {
@@ -158,6 +161,11 @@ export class Connector {
         this.log.info({ position: this.pipeline.position }, `snapshot.mode=${config.snapshot.mode}: not streaming`);
         return;
       }
+      const pipeline = this.pipeline;
+      this.sourceLag = startSourceLag({
+        connector: config.name, endpoint: this.endpoint, log: this.log,
+        progress: { gtids: () => pipeline.position, lastRead: () => pipeline.lastRead, stored: () => this.acked, queuedEvents: () => pipeline.queuedEvents },
+      });
       await this.connectBinlog();
       // A sink or pipeline failure while connecting must not be overwritten by RUNNING.
       if (this.failure) throw this.failure;
@@ -334,6 +342,7 @@ export class Connector {
 
   private async release(): Promise<void> {
     clearInterval(this.offsetTimer);
+    await this.sourceLag?.stop();
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);

@@ -6,6 +6,7 @@ import { providersOf } from '../config/worker.js';
 import { startRestServer, type RestServer } from '../http/server.js';
 import { binlogdVersion } from '../version.js';
 import { createLogger } from './logger.js';
+import { createSummaryLogger } from './summary.js';
 import { createWorker } from './worker.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -55,9 +56,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
   void worker.start();
   // A periodic summary per connector instead of a line per row; it also keeps the daemon alive
   // when every connector has failed, so operators can see why.
-  const summary = setInterval(() => {
-    for (const connector of worker.connectors.values()) logger.info({ connector: connector.name, ...connector.summary() }, 'summary');
-  }, SUMMARY_INTERVAL_MS);
+  const summarize = createSummaryLogger(logger);
+  const summary = setInterval(() => void summarize(worker.connectors.values()), SUMMARY_INTERVAL_MS);
 
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -95,6 +95,7 @@ export class StreamingPipeline {
   private readonly positions: PositionTracker;
   /** Where the last finished transaction ended (after its XID/COMMIT), for committedOffset. */
   private committedAt: { file: string; pos: number; tsSec: number } | null = null;
+  private read: { file: string; pos: number; timestampMs?: number } | undefined;
 
   constructor(private readonly options: StreamingPipelineOptions) {
     this.positions = new PositionTracker(options.start);
@@ -145,6 +146,11 @@ export class StreamingPipeline {
     if (!this.draining) void this.drain();
   };
 
+  /** File coordinates after the last event processed, and its header time (for lag metrics). */
+  get lastRead(): { file: string; pos: number; timestampMs?: number } | undefined {
+    return this.read;
+  }
+
   /** Change events read but not yet handed to the sink. */
   get queuedEvents(): number {
     return this.queuedRows;
@@ -190,6 +196,8 @@ export class StreamingPipeline {
   }
 
   private process(event: QueuedEvent): void | Promise<void> {
+    if (event.kind === 'rotate') this.read = { ...this.read, file: event.file, pos: event.position };
+    else if ('header' in event) this.read = { file: this.file || event.header.file, pos: event.header.nextPosition, timestampMs: event.header.timestampMs };
     switch (event.kind) {
       case 'record':
         return this.options.sink.send(event.record);
