@@ -22,7 +22,8 @@ import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { notYetApplied } from './not-yet-applied.js';
 import type { Logger } from './logger.js';
-import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
+import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
+import { StreamingPipeline } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
 
 export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
@@ -55,6 +56,8 @@ export class Connector {
   private acked: SourceOffset | undefined;
   private written: SourceOffset | undefined;
   private offsetTimer: NodeJS.Timeout | undefined;
+  /** Transforms, converters and error policy between the envelope and the sink. */
+  private recordPath: RecordPathSetup | null = null;
 
   constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices) {
     this.log = services.logger.child({ connector: config.name });
@@ -110,7 +113,7 @@ export class Connector {
           } : {},
         },
         tables: createTableResolver({ sql: this.sql, config }),
-        serializer: this.tableSerializers(),
+        records: (this.recordPath = createRecordPath(config, { serializer: this.services.serializer, log: this.log })).path,
         sink: { send: (record) => sink.send(record) },
         counters: this.counters(),
         queueCapacity: config.queue.maxQueueSize,
@@ -260,20 +263,7 @@ export class Connector {
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);
     await this.sql?.close();
-  }
-
-  private tableSerializers(): RecordSerializer {
-    const { serializer } = this.services;
-    return {
-      async prepare(topic, keySchema, valueSchema) {
-        const key = keySchema ? await serializer.prepareKey(topic, keySchema) : null;
-        const value = await serializer.prepareValue(topic, valueSchema);
-        return {
-          key: (struct) => (key && struct ? key.serialize(struct) : null),
-          value: (struct) => (struct ? value.serialize(struct) : null),
-        };
-      },
-    };
+    this.recordPath?.close();
   }
 
   private counters() {
