@@ -69,10 +69,11 @@ export class ErrorPolicy {
     if (cause instanceof BinlogdError && cause.retriable) throw cause;
     const where = describeOrigin(failure.origin);
     if (options.tolerance === 'none') {
-      throw new BinlogdError('RECORD_FAILED',
+      // A BinlogdError keeps its code (e.g. REGISTRY_REJECTED): only the position is added.
+      throw new BinlogdError(cause instanceof BinlogdError ? cause.code : 'RECORD_FAILED',
         `${failure.stage} (${failure.className}) failed for the change of ${where}: ${message}. ` +
         'The connector stopped before that change; fix the cause (or set errors.tolerance=all to skip such records) and restart it: it resumes at that change.',
-        { cause, details: { stage: failure.stage, className: failure.className, ...failure.origin } });
+        { cause, details: { ...(cause instanceof BinlogdError ? cause.details : {}), stage: failure.stage, className: failure.className, ...failure.origin } });
     }
     metrics.errorsTotal.inc({ connector: options.connector, kind: `RECORD_SKIPPED_${failure.stage}` });
     const details = { stage: failure.stage, className: failure.className, ...failure.origin, error: message };
