@@ -14,6 +14,7 @@ export const sourceSchema: ConnectSchema = {
     { name: 'db', schema: { type: 'string', optional: false } },
     { name: 'table', schema: { type: 'string', optional: true } },
     { name: 'ts_ms', schema: { type: 'int64', optional: false } },
+    { name: 'row', schema: { type: 'int32', optional: false } },
   ],
 };
 export const envelopeSchema: ConnectSchema = {
@@ -27,7 +28,7 @@ export const envelopeSchema: ConnectSchema = {
   ],
 };
 
-const source: ConnectStruct = { db: 'db', table: 't', ts_ms: 1000n };
+const source: ConnectStruct = { db: 'db', table: 't', ts_ms: 1000n, row: 0 };
 
 export function change(op: 'c' | 'u' | 'd' | 'r', before: ConnectStruct | null, after: ConnectStruct | null, topic = 'p.db.t'): ConnectRecord {
   const row = (after ?? before)!;
