@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'KAFKA_UNREACHABLE'
   | 'KAFKA_REJECTED'
   | 'KAFKA_FENCED'
+  // a record that fails a transform, its conversion or the size limit (errors.tolerance=none)
+  | 'RECORD_FAILED'
   // anything we did not foresee
   | 'INTERNAL';
 

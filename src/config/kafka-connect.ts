@@ -3,10 +3,10 @@
 // boundaries). Belongs to the sink and runtime components.
 import { z } from 'zod';
 import { defineArea, propertiesUnder, type Report } from './area.js';
+import { AVRO_CONVERTER, JSON_CONVERTER, parseConverter, type ConverterConfig } from '../serialize/converters.js';
 import { bool, choice, compilePatternList, int, list, optionalInt, text } from './values.js';
 
 export const MARIADB_CONNECTOR_CLASS = 'io.debezium.connector.mariadb.MariaDbConnector';
-const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
 const SIMPLE_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
 
 /** Kafka Connect also accepts a plugin's simple class name and that name without "Connector". */
@@ -27,11 +27,14 @@ export const connectSchema = z.object({
   'connector.class': connectorClass,
   'tasks.max': int(1, 'Maximum number of tasks; the MariaDB connector always runs one.', { min: 1 }),
   'tasks.max.enforce': bool(true, 'Deprecated Kafka Connect switch; accepted and ignored.'),
-  'key.converter': text(`Key converter class; binlogd always writes Avro in the Confluent wire format (${AVRO_CONVERTER}).`),
-  'value.converter': text(`Value converter class; binlogd always writes Avro in the Confluent wire format (${AVRO_CONVERTER}).`),
+  'key.converter': text(`Key converter class: ${AVRO_CONVERTER} (default; options key.converter.schema.registry.url, …) or ${JSON_CONVERTER} (key.converter.schemas.enable).`),
+  'value.converter': text(`Value converter class: ${AVRO_CONVERTER} (default) or ${JSON_CONVERTER}.`),
   'header.converter': text(`Header converter class; binlogd writes headers as ${SIMPLE_HEADER_CONVERTER} does.`),
   'config.action.reload': choice(['none', 'restart'], 'restart', 'What happens when a config provider value changes: restart the connector, or none.'),
-  'errors.tolerance': choice(['none', 'all'], 'none', 'none: a record that fails conversion or a transform stops the connector; all: it is skipped.'),
+  'errors.tolerance': choice(['none', 'all'], 'none', 'none: a record that fails a transform, conversion or the size limit fails the connector at its position; all: it is skipped (to the dead letter queue when one is set).'),
+  'errors.deadletterqueue.topic.name': text('Topic receiving the records errors.tolerance=all skips (as JSON, with the error in headers).'),
+  'errors.deadletterqueue.context.headers.enable': bool(false, 'Whether dead letter records carry __connect.errors.* headers (connector, stage, class, exception) and __binlogd.errors.* (table, position).'),
+  'errors.deadletterqueue.topic.replication.factor': int(3, 'Replication factor of the dead letter topic when binlogd creates it (capped by the brokers available).', minusOneOrPositive),
   'errors.retry.timeout': int(0, 'How long a failed conversion or transform is retried (ms); 0 never, -1 forever.', { min: -1 }),
   'errors.retry.delay.max.ms': int(60000, 'Longest pause between those retries.', { min: 0 }),
   'errors.log.enable': bool(false, 'Whether tolerated errors are logged.'),
@@ -60,6 +63,8 @@ export interface ConnectConfig {
   readonly keyConverter?: string;
   readonly valueConverter?: string;
   readonly headerConverter?: string;
+  /** The key and value converters with their options. */
+  readonly converters: { readonly key: ConverterConfig; readonly value: ConverterConfig };
   readonly configActionReload: 'none' | 'restart';
   readonly errors: {
     readonly tolerance: 'none' | 'all';
@@ -69,6 +74,8 @@ export interface ConnectConfig {
     readonly logIncludeMessages: boolean;
     readonly maxRetries: number;
     readonly retriableRestartWaitMs: number;
+    /** errors.deadletterqueue.*: where tolerated failures go. */
+    readonly deadLetterQueue?: { readonly topic: string; readonly contextHeaders: boolean; readonly replicationFactor: number };
   };
   readonly topicCreation: {
     readonly default: TopicCreationGroup;
@@ -116,13 +123,16 @@ function warnIfNotAvro(report: Report, property: string, value: string | undefin
 
 export const connectArea = defineArea({
   schema: connectSchema,
-  prefixes: ['key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'producer.override.', 'consumer.override.', 'admin.override.', 'errors.deadletterqueue.'],
+  prefixes: ['key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'producer.override.', 'consumer.override.', 'admin.override.'],
   build(v, raw, report): ConnectConfig {
-    warnIfNotAvro(report, 'key.converter', v['key.converter'], AVRO_CONVERTER);
-    warnIfNotAvro(report, 'value.converter', v['value.converter'], AVRO_CONVERTER);
     warnIfNotAvro(report, 'header.converter', v['header.converter'], SIMPLE_HEADER_CONVERTER);
-    for (const property of Object.keys(raw).filter((name) => name.startsWith('errors.deadletterqueue.'))) {
-      report({ severity: 'warning', property, message: 'is ignored: Kafka Connect has a dead letter queue for sink connectors only, and this is a source connector' });
+    const converters = { key: parseConverter('key', raw, report), value: parseConverter('value', raw, report) };
+    const dlqTopic = v['errors.deadletterqueue.topic.name'];
+    if (dlqTopic !== undefined && v['errors.tolerance'] === 'none') {
+      report({ severity: 'warning', property: 'errors.deadletterqueue.topic.name', message: 'receives nothing while errors.tolerance=none (a failing record fails the connector); set errors.tolerance=all' });
+    }
+    if (dlqTopic !== undefined && !/^[A-Za-z0-9._-]{1,249}$/.test(dlqTopic)) {
+      report({ property: 'errors.deadletterqueue.topic.name', message: 'expected a Kafka topic name: up to 249 of [A-Za-z0-9._-]' });
     }
     const defaults = creationGroup(raw, 'default', report);
     return {
@@ -131,6 +141,7 @@ export const connectArea = defineArea({
       keyConverter: v['key.converter'],
       valueConverter: v['value.converter'],
       headerConverter: v['header.converter'],
+      converters,
       configActionReload: v['config.action.reload'],
       errors: {
         tolerance: v['errors.tolerance'],
@@ -140,6 +151,11 @@ export const connectArea = defineArea({
         logIncludeMessages: v['errors.log.include.messages'],
         maxRetries: v['errors.max.retries'],
         retriableRestartWaitMs: v['retriable.restart.connector.wait.ms'],
+        ...(dlqTopic === undefined ? {} : { deadLetterQueue: {
+          topic: dlqTopic,
+          contextHeaders: v['errors.deadletterqueue.context.headers.enable'],
+          replicationFactor: v['errors.deadletterqueue.topic.replication.factor'],
+        } }),
       },
       topicCreation: {
         default: { ...defaults, partitions: v['topic.creation.default.partitions'], replicationFactor: v['topic.creation.default.replication.factor'] },

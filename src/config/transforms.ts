@@ -1,46 +1,19 @@
 // Single message transforms and predicates, Kafka Connect style: `transforms=a,b`,
 // `transforms.a.type=<class>`, `transforms.a.<option>`, `transforms.a.predicate`/`.negate`.
-// Here only the chain is read and option names are checked against the SMTs Debezium users
-// bring (reference §8); each transform parses its own options with its own schema.
+// The chain is read here and each transform's options are checked with the transform's own
+// schema (src/transforms), so a bad value is reported at validation with the property's name.
 import { z } from 'zod';
 import { defineArea, propertiesUnder, type Report } from './area.js';
 import { closestName } from './closest.js';
-import { list, regexProblem } from './values.js';
+import { PREDICATE_TYPES, TRANSFORM_TYPES } from '../transforms/chain.js';
+import { patternProblem } from '../transforms/java-regex.js';
+import { list } from './values.js';
 
-interface KnownTransform {
-  readonly options: readonly string[];
-  readonly required?: readonly string[];
-  /** Options a Debezium release removed, with what to use instead. */
-  readonly removed?: Readonly<Record<string, string>>;
-}
-
-const KNOWN_TRANSFORMS: Readonly<Record<string, KnownTransform>> = {
+/** Options a Debezium release removed that binlogd still applies, with what to tell the user. */
+const LEGACY_OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'io.debezium.transforms.ExtractNewRecordState': {
-    options: [
-      'delete.tombstone.handling.mode', 'route.by.field', 'add.fields', 'add.fields.prefix', 'add.headers', 'add.headers.prefix',
-      'drop.fields.header.name', 'drop.fields.from.key', 'drop.fields.keep.schema.compatible', 'replace.null.with.default',
-    ],
-    removed: {
-      'drop.tombstones': 'was removed in Debezium 3.2 and is ignored; use delete.tombstone.handling.mode',
-      'delete.handling.mode': 'was removed in Debezium 3.2 and is ignored; use delete.tombstone.handling.mode (e.g. rewrite or rewrite-with-tombstone)',
-    },
-  },
-  'io.debezium.transforms.outbox.EventRouter': {
-    options: [
-      'table.field.event.id', 'table.field.event.key', 'table.field.event.type', 'table.field.event.payload', 'table.field.event.timestamp',
-      'table.field.event.schema.version', 'table.fields.additional.placement', 'table.fields.additional.error.on.missing',
-      'table.field.additional.missing', 'table.op.invalid.behavior', 'table.expand.json.payload', 'table.json.payload.null.behavior',
-      'route.by.field', 'route.topic.regex', 'route.topic.replacement', 'route.tombstone.on.empty.payload',
-      'tracing.span.context.field', 'tracing.operation.name', 'tracing.with.context.field.only',
-    ],
-  },
-  'org.apache.kafka.connect.transforms.RegexRouter': { options: ['regex', 'replacement'], required: ['regex', 'replacement'] },
-  'io.debezium.transforms.ByLogicalTableRouter': {
-    options: [
-      'topic.regex', 'topic.replacement', 'key.enforce.uniqueness', 'key.field.name', 'key.field.regex', 'key.field.replacement',
-      'schema.name.adjustment.mode', 'logical.table.cache.size',
-    ],
-    required: ['topic.regex', 'topic.replacement'],
+    'drop.tombstones': 'was removed in Debezium 3.2 (which ignores it); binlogd applies it as Debezium 3.1 did. Prefer delete.tombstone.handling.mode',
+    'delete.handling.mode': 'was removed in Debezium 3.2 (which ignores it); binlogd applies it as Debezium 3.1 did. Prefer delete.tombstone.handling.mode (rewrite, rewrite-with-tombstone, …)',
   },
 };
 
@@ -67,22 +40,41 @@ export const transformsSchema = z.object({
 });
 
 function checkOptions(alias: string, type: string, options: Readonly<Record<string, string>>, report: Report): void {
-  const known = KNOWN_TRANSFORMS[type];
-  if (!known) return;
+  const known = TRANSFORM_TYPES[type];
+  if (!known) {
+    report({ property: `transforms.${alias}.type`, message: `is not a transform binlogd runs; supported: ${Object.keys(TRANSFORM_TYPES).join(', ')}` });
+    return;
+  }
+  const names = Object.keys(known.options.shape);
   for (const option of Object.keys(options)) {
-    if (known.options.includes(option)) continue;
     const property = `transforms.${alias}.${option}`;
-    const removed = known.removed?.[option];
-    const near = closestName(option, known.options);
-    const message = removed ?? (near ? `unknown option of ${type}; did you mean transforms.${alias}.${near}?` : `unknown option of ${type}`);
-    report({ severity: 'warning', property, message });
+    const legacy = LEGACY_OPTIONS[type]?.[option];
+    if (legacy !== undefined) report({ severity: 'warning', property, message: legacy });
+    if (names.includes(option)) continue;
+    const near = closestName(option, names);
+    report({ severity: 'warning', property, message: near ? `unknown option of ${type}; did you mean transforms.${alias}.${near}?` : `unknown option of ${type}` });
   }
-  for (const option of known.required ?? []) {
-    if (!options[option]?.trim()) report({ property: `transforms.${alias}.${option}`, message: `is required by ${type}` });
+  const parsed = known.options.safeParse(options);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) report({ property: `transforms.${alias}.${String(issue.path[0] ?? '')}`, message: issue.message });
   }
-  const regex = type === 'org.apache.kafka.connect.transforms.RegexRouter' ? options['regex'] : undefined;
-  const problem = regex ? regexProblem(regex) : undefined;
-  if (problem !== undefined) report({ property: `transforms.${alias}.regex`, message: problem });
+  for (const option of ['regex', 'route.topic.regex', 'topic.regex', 'key.field.regex']) {
+    const pattern = options[option];
+    if (!names.includes(option) || pattern === undefined || pattern.trim() === '') continue;
+    const problem = patternProblem(pattern);
+    if (problem !== undefined) report({ property: `transforms.${alias}.${option}`, message: problem });
+  }
+}
+
+function checkPredicate(alias: string, type: string, options: Readonly<Record<string, string>>, report: Report): void {
+  const known = PREDICATE_TYPES[type];
+  if (known === undefined) {
+    report({ property: `predicates.${alias}.type`, message: `is not a predicate binlogd runs; supported: ${Object.keys(PREDICATE_TYPES).join(', ')}` });
+    return;
+  }
+  for (const option of known) {
+    if (!options[option]?.trim()) report({ property: `predicates.${alias}.${option}`, message: `is required by ${type}` });
+  }
 }
 
 /** Aliases listed twice, and properties of aliases that are not listed (Kafka Connect ignores those). */
@@ -113,13 +105,16 @@ export const transformsArea = defineArea({
     checkAliases('predicates', v.predicates, raw, report);
     const predicates = new Map<string, PredicateConfig>();
     for (const alias of v.predicates) {
-      predicates.set(alias, { alias, type: aliasType('predicates', alias, raw, report), options: propertiesUnder(raw, `predicates.${alias}.`, ['type']) });
+      const type = aliasType('predicates', alias, raw, report);
+      const options = propertiesUnder(raw, `predicates.${alias}.`, ['type']);
+      if (type !== '') checkPredicate(alias, type, options, report);
+      predicates.set(alias, { alias, type, options });
     }
     return v.transforms.map((alias): TransformConfig => {
       const prefix = `transforms.${alias}.`;
       const type = aliasType('transforms', alias, raw, report);
       const options = propertiesUnder(raw, prefix, ['type', 'predicate', 'negate']);
-      checkOptions(alias, type, options, report);
+      if (type !== '') checkOptions(alias, type, options, report);
       const predicateAlias = raw[`${prefix}predicate`]?.trim() || undefined;
       const predicate = predicateAlias === undefined ? undefined : predicates.get(predicateAlias);
       if (predicateAlias !== undefined && predicate === undefined) {

@@ -28,6 +28,7 @@ import { SnapshotPhase } from './snapshot-phase.js';
 import type { SnapshotProgressReport } from './snapshot-progress.js';
 import type { Logger } from './logger.js';
 import { startSourceLag, type SourceLag } from './source-lag.js';
+import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
 import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
 
@@ -76,6 +77,8 @@ export class Connector {
   private readonly gtidFilter: GtidSourceFilter | undefined;
   private snapshot: SnapshotPhase | null = null;
   private snapshotRun: Promise<unknown> | null = null;
+  /** Transforms, converters and error policy between the envelope and the sink. */
+  private recordPath: RecordPathSetup | null = null;
 
   constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices, private readonly hooks: ConnectorHooks = {}) {
     this.log = services.logger.child({ connector: config.name });
@@ -146,7 +149,7 @@ export class Connector {
       this.pipeline = new StreamingPipeline({
         envelope,
         tables: createTableResolver({ sql: this.sql, config }),
-        serializer: this.tableSerializers(),
+        records: (this.recordPath = createRecordPath(config, { serializer: this.services.serializer, log: this.log })).path,
         sink: { send: (record) => sink.send(record) },
         counters: this.counters(),
         queueCapacity: config.queue.maxQueueSize,
@@ -347,6 +350,7 @@ export class Connector {
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);
     await this.sql?.close().catch(() => undefined);
+    this.recordPath?.close();
   }
 
   private tableSerializers(): RecordSerializer {

@@ -2,23 +2,14 @@
 // yet. Each connector says so once at start, so nobody mistakes silence for support.
 import type { ConnectorConfig } from '../config/index.js';
 
-const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
-
 export function notYetApplied(config: ConnectorConfig): string[] {
   const gaps: string[] = [];
   if (config.snapshot.mode === 'custom') {
     gaps.push('snapshot.mode=custom: custom snapshotters are not supported; no data snapshot is taken (as no_data)');
   }
   if (config.snapshot.selectOverrides.size > 0) gaps.push('snapshot.select.statement.overrides: not applied yet; a snapshot of such a table fails');
-  if (config.transforms.length > 0) {
-    gaps.push(`transforms (${config.transforms.map((t) => `${t.alias}: ${t.type}`).join(', ')}) are not applied yet: records are written untransformed`);
-  }
   if (config.events.includeSchemaChanges) gaps.push(`include.schema.changes=true: the schema change topic ${config.topics.prefix} is not written yet`);
   if (config.heartbeat.intervalMs > 0) gaps.push('heartbeat.interval.ms: heartbeats are not written yet');
-  for (const [property, converter] of [['key.converter', config.connect.keyConverter], ['value.converter', config.connect.valueConverter]] as const) {
-    if (converter !== undefined && converter !== AVRO_CONVERTER) gaps.push(`${property}=${converter}: only ${AVRO_CONVERTER} is implemented; records are Avro`);
-  }
-  if (config.connect.errors.tolerance === 'all') gaps.push('errors.tolerance=all: not applied yet; a record that cannot be written fails the connector');
   const { columns } = config;
   if (columns.maskWithChars.length + columns.maskHash.length + columns.truncateToChars.length + columns.propagateSourceType.length + columns.datatypePropagateSourceType.length > 0) {
     gaps.push('column.mask.*, column.truncate.*, column.propagate.source.type and datatype.propagate.source.type are not applied yet');

@@ -1,4 +1,5 @@
-// One connector's streaming path: binlog events → change records → serialized records → Kafka.
+// One connector's streaming path: binlog events → change records → record path (transforms,
+// converters: record-path.ts) → Kafka.
 // Events queue up in arrival order and are processed synchronously wherever possible; the only
 // waits are a table seen for the first time (metadata + schema registration) and a full sink.
 // A queue over capacity pauses the binlog connection, so memory stays bounded.
@@ -11,11 +12,12 @@ import { PositionTracker, type ResumePoint } from '../offsets/position-tracker.j
 import type { SourceOffset } from '../offsets/source-offset.js';
 import { parseGtid } from '../source/gtid-position.js';
 import { sourceOf, type GtidSourceFilter } from '../source/gtid-filter.js';
+import type { EventOrigin } from './record-path.js';
 
 /** What the pipeline queues: binlog events, and records to send in turn (offset records). */
 type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord };
 
-/** Serializes one table's keys and values; synchronous once prepared. */
+/** Serializes one table's keys and values; synchronous once prepared (the snapshot's path). */
 export interface TableSerializer {
   key(value: ConnectStruct | null): Buffer | null;
   value(value: ConnectStruct | null): Buffer | null;
@@ -26,13 +28,22 @@ export interface RecordSerializer {
   prepare(topic: string, keySchema: ConnectSchema | null, valueSchema: ConnectSchema): Promise<TableSerializer>;
 }
 
+/** Change records → outgoing records (transforms, converters, error policy: record-path.ts). */
+export interface RecordConversion {
+  /** Synchronous once the topics and schemas involved are prepared. */
+  convert(records: readonly ChangeRecord[], origin: EventOrigin): OutgoingRecord[] | Promise<OutgoingRecord[]>;
+  /** A row that could not become change records: throws to fail the connector, or returns to skip it. */
+  eventFailed(error: unknown, origin: EventOrigin & { row: number }): void;
+}
+
 export interface OutgoingRecord {
   topic: string;
   key: Buffer | null;
   value: Buffer | null;
   headers?: Readonly<Record<string, string | Buffer>>;
-  /** Set only where the partition is prescribed (offset records). */
+  /** Set only where the partition is prescribed (offset records, a transform's choice). */
   partition?: number;
+  timestampMs?: number;
   /** The source offset reached once this record is acknowledged (last record of a rows event). */
   ackToken?: SourceOffset;
 }
@@ -57,7 +68,7 @@ export interface PipelineCounters {
 export interface StreamingPipelineOptions {
   envelope: EnvelopeOptions;
   tables: TableResolver;
-  serializer: RecordSerializer;
+  records: RecordConversion;
   sink: RecordSink;
   counters: PipelineCounters;
   /** max.queue.size: change events (rows) held before the binlog connection is paused. */
@@ -89,7 +100,7 @@ export class StreamingPipeline {
   private failed = false;
   private file = '';
   private transaction: TransactionState | null = null;
-  private readonly tableSchemas = new Map<number, { schema: TableSchema; serializer: TableSerializer } | null>();
+  private readonly tableSchemas = new Map<number, TableSchema | null>();
   private readonly records: ChangeRecord[] = [];
   private idleWaiters: Array<() => void> = [];
   private readonly positions: PositionTracker;
@@ -244,18 +255,16 @@ export class StreamingPipeline {
 
   private async loadTable(event: Extract<BinlogEvent, { kind: 'rows' }>): Promise<void> {
     const schema = await this.options.tables.resolve(event.table.parentSchema, event.table.tableName, event.table);
-    const serializer = schema && await this.options.serializer.prepare(schema.topic, schema.keySchema, schema.envelopeSchema);
-    this.tableSchemas.set(event.tableId, schema && serializer ? { schema, serializer } : null);
+    this.tableSchemas.set(event.tableId, schema);
   }
 
   private emitRows(event: Extract<BinlogEvent, { kind: 'rows' }>): void | Promise<void> {
-    const entry = this.tableSchemas.get(event.tableId);
+    const table = this.tableSchemas.get(event.tableId);
     const emitted = this.positions.rowsAlreadyEmitted();
-    if (!entry || emitted === 'all' || this.transaction?.excluded) {
+    if (!table || emitted === 'all' || this.transaction?.excluded) {
       this.positions.eventDone();
       return;
     }
-    const table = entry.schema;
     const { options } = this;
     const transaction = this.transaction;
     const time = processingTime();
@@ -274,37 +283,42 @@ export class StreamingPipeline {
       row: 0,
     });
     const rows = event.rows;
+    const origin = { table: `${table.db}.${table.table}`, gtid: transaction?.gtid ?? null, file: this.file || event.header.file, pos: event.header.position };
     for (let i = emitted; i < rows.length; i++) {
       const rowSource = i === 0 ? source : { ...source, row: i };
       const row = rows[i]!;
-      if (event.op === 'u') {
-        const pair = row as { before: RawRow; after: RawRow };
-        emitChange(table, { op: 'u', before: pair.before, after: pair.after }, rowSource, context, records);
-      } else if (event.op === 'c') {
-        emitChange(table, { op: 'c', before: null, after: row as RawRow }, rowSource, context, records);
-      } else {
-        emitChange(table, { op: 'd', before: row as RawRow, after: null }, rowSource, context, records);
+      try {
+        if (event.op === 'u') {
+          const pair = row as { before: RawRow; after: RawRow };
+          emitChange(table, { op: 'u', before: pair.before, after: pair.after }, rowSource, context, records);
+        } else if (event.op === 'c') {
+          emitChange(table, { op: 'c', before: null, after: row as RawRow }, rowSource, context, records);
+        } else {
+          emitChange(table, { op: 'd', before: row as RawRow, after: null }, rowSource, context, records);
+        }
+      } catch (error) {
+        options.records.eventFailed(error, { ...origin, row: i });
       }
     }
     options.counters.onChange(table.db, table.table, event.op, rows.length - emitted);
-    const offset = this.positions.offsetAfterRows(rows.length, event.header.timestampMs);
-    this.positions.eventDone();
-    return this.send(records.splice(0), entry.serializer, offset);
+    // Converted before anything is sent: a record that fails (errors.tolerance=none) stops the
+    // connector with none of its event's records written, so it resumes at that event.
+    const converted = options.records.convert(records.splice(0), origin);
+    const done = (outgoing: OutgoingRecord[]): void | Promise<void> => {
+      const offset = this.positions.offsetAfterRows(rows.length, event.header.timestampMs);
+      this.positions.eventDone();
+      return this.send(outgoing, offset);
+    };
+    return Array.isArray(converted) ? done(converted) : converted.then(done);
   }
 
-  private send(records: ChangeRecord[], serializer: TableSerializer, offset: SourceOffset | undefined): void | Promise<void> {
+  private send(records: OutgoingRecord[], offset: SourceOffset | undefined): void | Promise<void> {
     const { sink } = this.options;
     const last = records.length - 1;
     for (let i = 0; i <= last; i++) {
       const record = records[i]!;
-      const pending = sink.send({
-        topic: record.topic,
-        key: serializer.key(record.key),
-        value: serializer.value(record.value),
-        headers: record.headers,
-        ...(i === last && offset ? { ackToken: offset } : {}),
-      });
-      if (pending) return pending.then(() => this.send(records.slice(i + 1), serializer, offset));
+      const pending = sink.send(i === last && offset ? { ...record, ackToken: offset } : record);
+      if (pending) return pending.then(() => this.send(records.slice(i + 1), offset));
     }
   }
 }

@@ -23,9 +23,11 @@ export interface AvroSerializer {
   prepareValue(topic: string, schema: ConnectSchema): Promise<PreparedSchema>;
   serializeKey(topic: string, schema: ConnectSchema | null, value: ConnectValue): Promise<Buffer | null>;
   serializeValue(topic: string, schema: ConnectSchema | null, value: ConnectValue): Promise<Buffer | null>;
+  /** The prepared serializer for a subject, without waiting; undefined until prepareKey/prepareValue resolved. */
+  ready(kind: Kind, topic: string, schema: ConnectSchema): PreparedSchema | undefined;
 }
 
-type Kind = 'key' | 'value';
+export type Kind = 'key' | 'value';
 
 interface Entry {
   prepared?: PreparedSchema;
@@ -105,5 +107,6 @@ export function createAvroSerializer(registry: Pick<RegistryClient, 'registerTex
     prepareValue: (topic, schema) => prepare('value', topic, schema),
     serializeKey: (topic, schema, value) => serialize('key', topic, schema, value),
     serializeValue: (topic, schema, value) => serialize('value', topic, schema, value),
+    ready: (kind, topic, schema) => entries[kind].get(schema)?.get(topic)?.prepared,
   };
 }

@@ -42,10 +42,10 @@ test('what the inventory connector means', (t) => {
   assert.equal(config.heartbeat.intervalMs, 10000);
   assert.equal(config.connect.errors.tolerance, 'all');
   assert.deepEqual(config.transforms.map((x) => x.type), ['org.apache.kafka.connect.transforms.RegexRouter', 'io.debezium.transforms.ExtractNewRecordState']);
-  // Removed ExtractNewRecordState options and the sink-only DLQ are called out, nothing else.
+  // The ExtractNewRecordState options Debezium 3.2 removed are called out (binlogd applies them), nothing else.
+  assert.deepEqual(config.connect.errors.deadLetterQueue, { topic: 'dlq.inventory', contextHeaders: true, replicationFactor: 3 });
+  assert.equal(config.connect.converters.value.class, 'io.confluent.connect.avro.AvroConverter');
   assert.deepEqual(problems.map((p) => p.property).sort(), [
-    'errors.deadletterqueue.context.headers.enable',
-    'errors.deadletterqueue.topic.name',
     'transforms.unwrap.delete.handling.mode',
     'transforms.unwrap.drop.tombstones',
   ]);
