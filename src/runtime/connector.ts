@@ -20,9 +20,13 @@ import type { OffsetStore } from '../offsets/offset-store.js';
 import { parseOffset, type SourceOffset } from '../offsets/source-offset.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { notYetApplied } from './not-yet-applied.js';
+import type { EnvelopeOptions } from '../envelope/change-events.js';
+import { Heartbeat } from './heartbeat.js';
+import { acceptedWithoutEffect, notYetApplied } from './not-yet-applied.js';
+import { sideRecordsFor } from './side-records.js';
+import { createTableDescriber } from './table-description.js';
 import type { Logger } from './logger.js';
-import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
+import { StreamingPipeline, type OutgoingRecord, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
 
 export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
@@ -55,6 +59,7 @@ export class Connector {
   private acked: SourceOffset | undefined;
   private written: SourceOffset | undefined;
   private offsetTimer: NodeJS.Timeout | undefined;
+  private heartbeat: Heartbeat | null = null;
 
   constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices) {
     this.log = services.logger.child({ connector: config.name });
@@ -64,6 +69,7 @@ export class Connector {
   async start(): Promise<void> {
     const { config } = this;
     for (const gap of notYetApplied(config)) this.log.warn(gap);
+    for (const note of acceptedWithoutEffect(config)) this.log.info(note);
     try {
       this.sql = await openSqlClient(this.endpoint);
       const facts = await readServerFacts(this.sql);
@@ -97,21 +103,28 @@ export class Connector {
         } : {}),
       });
       const sink = this.sink;
-      this.pipeline = new StreamingPipeline({
-        envelope: {
-          identity: { version: this.services.version, name: config.topics.prefix },
-          tombstonesOnDelete: config.events.tombstonesOnDelete,
-          provideTransactionMetadata: config.events.provideTransactionMetadata,
-          contextHeaders: config.events.extendedHeadersEnabled ? {
-            '__debezium.context.connectorLogicalName': Buffer.from(config.topics.prefix),
-            '__debezium.context.taskId': Buffer.from('0'),
-            '__debezium.context.connectorName': Buffer.from('mariadb'),
-            '__debezium.context.runId': Buffer.from(crypto.randomUUID()),
-          } : {},
-        },
+      const envelope: EnvelopeOptions = {
+        identity: { version: this.services.version, name: config.topics.prefix },
+        tombstonesOnDelete: config.events.tombstonesOnDelete,
+        provideTransactionMetadata: config.events.provideTransactionMetadata,
+        contextHeaders: config.events.extendedHeadersEnabled ? {
+          '__debezium.context.connectorLogicalName': Buffer.from(config.topics.prefix),
+          '__debezium.context.taskId': Buffer.from('0'),
+          '__debezium.context.connectorName': Buffer.from('mariadb'),
+          '__debezium.context.runId': Buffer.from(crypto.randomUUID()),
+        } : {},
+      };
+      const stages = {
+        envelope,
         tables: createTableResolver({ sql: this.sql, config }),
         serializer: this.tableSerializers(),
-        sink: { send: (record) => sink.send(record) },
+        sink: { send: (record: OutgoingRecord) => sink.send(record) },
+      };
+      this.pipeline = new StreamingPipeline({
+        ...stages,
+        side: sideRecordsFor(config, { ...stages, describeTable: createTableDescriber(this.sql) }),
+        includeQuery: config.events.includeQuery,
+        skippedOperations: config.events.skippedOperations,
         counters: this.counters(),
         queueCapacity: config.queue.maxQueueSize,
         start: await this.resumePoint(facts.gtidBinlogPos),
@@ -121,6 +134,11 @@ export class Connector {
       });
       metrics.queueCapacity.set({ connector: config.name }, config.queue.maxQueueSize);
       await this.connectBinlog();
+      this.heartbeat = new Heartbeat({
+        intervalMs: config.heartbeat.intervalMs, actionQuery: config.heartbeat.actionQuery, endpoint: this.endpoint,
+        beat: () => this.pipeline?.heartbeat(), log: this.log,
+      });
+      this.heartbeat.start();
       if (!config.delivery.exactlyOnce) this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
       this.state = 'RUNNING';
       this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
@@ -144,6 +162,7 @@ export class Connector {
   async stop(): Promise<void> {
     if (this.state === 'STOPPED') return;
     this.stopping.abort(new BinlogdError('INTERNAL', 'connector stopping'));
+    await this.heartbeat?.stop();
     await this.client?.stop();
     await this.reconnecting?.catch(() => undefined);
     await this.pipeline?.idle();
@@ -252,10 +271,12 @@ export class Connector {
       );
     }
     void this.client?.stop();
+    void this.heartbeat?.stop();
   }
 
   private async release(): Promise<void> {
     clearInterval(this.offsetTimer);
+    await this.heartbeat?.stop();
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);

@@ -12,19 +12,26 @@ export function notYetApplied(config: ConnectorConfig): string[] {
   if (config.transforms.length > 0) {
     gaps.push(`transforms (${config.transforms.map((t) => `${t.alias}: ${t.type}`).join(', ')}) are not applied yet: records are written untransformed`);
   }
-  if (config.events.includeSchemaChanges) gaps.push(`include.schema.changes=true: the schema change topic ${config.topics.prefix} is not written yet`);
-  if (config.heartbeat.intervalMs > 0) gaps.push('heartbeat.interval.ms: heartbeats are not written yet');
   for (const [property, converter] of [['key.converter', config.connect.keyConverter], ['value.converter', config.connect.valueConverter]] as const) {
     if (converter !== undefined && converter !== AVRO_CONVERTER) gaps.push(`${property}=${converter}: only ${AVRO_CONVERTER} is implemented; records are Avro`);
   }
   if (config.connect.errors.tolerance === 'all') gaps.push('errors.tolerance=all: not applied yet; a record that cannot be written fails the connector');
-  const { columns } = config;
-  if (columns.maskWithChars.length + columns.maskHash.length + columns.truncateToChars.length + columns.propagateSourceType.length + columns.datatypePropagateSourceType.length > 0) {
-    gaps.push('column.mask.*, column.truncate.*, column.propagate.source.type and datatype.propagate.source.type are not applied yet');
-  }
   if (config.signals.dataCollection !== undefined) gaps.push('signal.data.collection: signals (incremental snapshots) are not implemented yet');
   if (!config.delivery.exactlyOnce) {
     gaps.push('delivery is at-least-once, as configured (exactly.once.support=false): after a crash, records since the last stored offset (about a second) are written again');
   }
   return gaps;
+}
+
+/**
+ * Properties that configure something binlogd does not need, explained once at start (info, not a
+ * warning: nothing is missing).
+ */
+export function acceptedWithoutEffect(config: ConnectorConfig): string[] {
+  const history = Object.keys(config.raw).filter((property) => property.startsWith('schema.history.internal'));
+  if (history.length === 0) return [];
+  return [
+    `${history.join(', ')}: binlogd keeps no schema history topic; it reads each table's columns from the binlog's own metadata ` +
+    '(binlog_row_metadata=FULL) and INFORMATION_SCHEMA when it first meets the table and after each DDL, so these properties have no effect',
+  ];
 }

@@ -6,13 +6,15 @@ import type { ConnectSchema, ConnectStruct } from '../connect/schema.js';
 import { emitChange, processingTime, TransactionOrder, type ChangeRecord, type EnvelopeOptions } from '../envelope/change-events.js';
 import { sourceStruct } from '../envelope/source-info.js';
 import type { TableSchema } from '../envelope/table-schema.js';
-import type { BinlogEvent, RawRow, TableMapEntry } from '../source/binlog-client.js';
+import type { BinlogEvent, EventHeader, RawRow, TableMapEntry } from '../source/binlog-client.js';
 import { PositionTracker, type ResumePoint } from '../offsets/position-tracker.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import { parseGtid } from '../source/gtid-position.js';
+import type { Operation } from '../config/events.js';
+import type { SideRecords } from './side-records.js';
 
-/** What the pipeline queues: binlog events, and records to send in turn (offset records). */
-type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord };
+/** What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat ticks. */
+type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' };
 
 /** Serializes one table's keys and values; synchronous once prepared. */
 export interface TableSerializer {
@@ -44,6 +46,8 @@ export interface RecordSink {
 export interface TableResolver {
   /** The captured table's schemas, or null when filters exclude the table. */
   resolve(db: string, table: string, map: TableMapEntry): Promise<TableSchema | null>;
+  /** The same for a table named by a statement (TRUNCATE), without a TABLE_MAP. */
+  resolveByName?(db: string, table: string): Promise<TableSchema | null>;
 }
 
 export interface PipelineCounters {
@@ -66,6 +70,12 @@ export interface StreamingPipelineOptions {
   pauseSource: () => void;
   resumeSource: () => void;
   onError: (error: unknown) => void;
+  /** Transaction, schema change, truncate and heartbeat records. */
+  side?: SideRecords;
+  /** include.query: rows carry the statement of the ANNOTATE_ROWS event before them. */
+  includeQuery?: boolean;
+  /** skipped.operations: row operations not emitted. */
+  skippedOperations?: ReadonlySet<Operation>;
 }
 
 interface TransactionState {
@@ -84,6 +94,8 @@ export class StreamingPipeline {
   private failed = false;
   private file = '';
   private transaction: TransactionState | null = null;
+  /** The statement of the last ANNOTATE_ROWS event in this transaction (include.query). */
+  private query: string | null = null;
   private readonly tableSchemas = new Map<number, { schema: TableSchema; serializer: TableSerializer } | null>();
   private readonly records: ChangeRecord[] = [];
   private idleWaiters: Array<() => void> = [];
@@ -101,6 +113,11 @@ export class StreamingPipeline {
   /** Sends a record (an offset record) in turn with the change records: the sink has one sender. */
   sendInOrder(record: OutgoingRecord): void {
     this.push({ kind: 'record', record });
+  }
+
+  /** Queues a heartbeat: written in turn, at the position reached by then. */
+  heartbeat(): void {
+    this.push({ kind: 'heartbeat' });
   }
 
   /**
@@ -169,21 +186,29 @@ export class StreamingPipeline {
   }
 
   private process(event: QueuedEvent): void | Promise<void> {
+    const side = this.options.side;
+    if (side && event.kind !== 'gtid' && 'header' in event) side.eventRead(event.header.timestampMs);
     switch (event.kind) {
       case 'record':
         return this.options.sink.send(event.record);
+      case 'heartbeat':
+        return side?.heartbeat();
       case 'rotate':
         this.file = event.file;
         return;
-      case 'tablemap':
       case 'annotate':
+        if (this.options.includeQuery) this.query = event.statement;
+        this.positions.eventDone();
+        return;
+      case 'tablemap':
         this.positions.eventDone();
         return;
       case 'gtid':
         this.options.counters.onEventRead(event.header.timestampMs);
         this.transaction = { gtid: event.gtid, serverId: event.serverId, order: new TransactionOrder(event.gtid) };
         this.positions.begin(parseGtid(event.gtid), event.serverId, this.file || event.header.file, event.header.position);
-        return;
+        this.query = null;
+        return side?.begin(this.transaction, event.header);
       case 'rows': {
         this.options.counters.onEventRead(event.header.timestampMs);
         if (!this.tableSchemas.has(event.tableId)) return this.loadTable(event).then(() => this.emitRows(event));
@@ -191,22 +216,37 @@ export class StreamingPipeline {
       }
       case 'xid':
         this.options.counters.onTransaction();
-        this.commit();
-        return;
-      case 'query':
+        return this.commit(event.header);
+      case 'query': {
         // A transaction on a non-transactional engine ends with a COMMIT query instead of an XID.
-        if (/^\s*COMMIT\b/i.test(event.sql)) return this.commit();
+        if (/^\s*COMMIT\b/i.test(event.sql)) return this.commit(event.header);
         if (/^\s*(BEGIN|ROLLBACK|SAVEPOINT)\b/i.test(event.sql)) return this.positions.eventDone();
         // A standalone group (DDL) has no XID; any DDL can change a table's columns or key.
         this.tableSchemas.clear();
-        this.commit();
-        return;
+        const transaction = this.transaction;
+        this.positions.commit();
+        this.transaction = null;
+        return side?.statement({ ...event, file: this.file || event.header.file }, transaction, this.offsetAfter(event.header, transaction));
+      }
     }
   }
 
-  private commit(): void {
+  private commit(header: EventHeader): void | Promise<void> {
+    const transaction = this.transaction;
     this.positions.commit();
     this.transaction = null;
+    return this.options.side?.end(transaction, header, this.offsetAfter(header, transaction));
+  }
+
+  /** Debezium's offset between transactions: after the event that finished one. */
+  private offsetAfter(header: EventHeader, transaction: TransactionState | null): SourceOffset {
+    return {
+      file: this.file || header.file,
+      pos: header.nextPosition,
+      gtids: this.positions.gtids,
+      ...(transaction?.serverId ? { server_id: transaction.serverId } : {}),
+      ts_sec: Math.floor(header.timestampMs / 1000),
+    };
   }
 
   private async loadTable(event: Extract<BinlogEvent, { kind: 'rows' }>): Promise<void> {
@@ -216,14 +256,14 @@ export class StreamingPipeline {
   }
 
   private emitRows(event: Extract<BinlogEvent, { kind: 'rows' }>): void | Promise<void> {
+    const { options } = this;
     const entry = this.tableSchemas.get(event.tableId);
     const emitted = this.positions.rowsAlreadyEmitted();
-    if (!entry || emitted === 'all') {
+    if (!entry || emitted === 'all' || options.skippedOperations?.has(event.op)) {
       this.positions.eventDone();
       return;
     }
     const table = entry.schema;
-    const { options } = this;
     const transaction = this.transaction;
     const time = processingTime();
     const context = { time, transaction: transaction?.order ?? null, options: options.envelope };
@@ -239,6 +279,7 @@ export class StreamingPipeline {
       file: this.file || event.header.file,
       pos: event.header.position,
       row: 0,
+      query: this.query,
     });
     const rows = event.rows;
     for (let i = emitted; i < rows.length; i++) {
@@ -254,6 +295,7 @@ export class StreamingPipeline {
       }
     }
     options.counters.onChange(table.db, table.table, event.op, rows.length - emitted);
+    if (rows.length > emitted) options.side?.rowEmitted(rows.length - 1);
     const offset = this.positions.offsetAfterRows(rows.length, event.header.timestampMs);
     this.positions.eventDone();
     return this.send(records.splice(0), entry.serializer, offset);
