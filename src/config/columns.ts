@@ -3,6 +3,7 @@
 // Belongs to the envelope/decode components.
 import { z } from 'zod';
 import { defineArea, type Report } from './area.js';
+import { nodeDigest, SUPPORTED_DIGESTS } from '../envelope/column-mappers.js';
 import { compilePatternList, regexList } from './values.js';
 
 export const columnsSchema = z.object({
@@ -61,6 +62,7 @@ export const columnsArea = defineArea({
         if (length < 1) report({ property, message: 'the length in the name must be a positive integer' });
         truncateToChars.push({ length, columns: columnPatterns(property, value, report) });
       } else if ((m = MASK_HASH.exec(property))) {
+        if (nodeDigest(m[2]!) === undefined) report({ property, message: `unknown hash algorithm ${m[2]}; expected one of ${SUPPORTED_DIGESTS}` });
         maskHash.push({ algorithm: m[2]!, salt: m[3]!, version: m[1] ? 2 : 1, columns: columnPatterns(property, value, report) });
       } else {
         report({

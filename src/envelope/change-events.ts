@@ -50,6 +50,16 @@ export class TransactionOrder {
     this.perTable.set(dataCollection, collectionOrder);
     return { id: this.id, total_order: BigInt(this.total), data_collection_order: BigInt(collectionOrder) };
   }
+
+  /** Events counted so far, for the transaction's END record. */
+  get eventCount(): number {
+    return this.total;
+  }
+
+  /** Events per `db.table`, in first-seen order. */
+  get perDataCollection(): ReadonlyMap<string, number> {
+    return this.perTable;
+  }
 }
 
 export interface RowChange {

@@ -22,14 +22,17 @@ import type { SourceOffset } from '../offsets/source-offset.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { EnvelopeOptions } from '../envelope/change-events.js';
-import { notYetApplied } from './not-yet-applied.js';
+import { Heartbeat } from './heartbeat.js';
+import { acceptedWithoutEffect, notYetApplied } from './not-yet-applied.js';
 import { explainPositionLost, startPosition } from './start-position.js';
+import { sideRecordsFor } from './side-records.js';
 import { SnapshotPhase } from './snapshot-phase.js';
 import type { SnapshotProgressReport } from './snapshot-progress.js';
+import { createTableDescriber } from './table-description.js';
 import type { Logger } from './logger.js';
 import { startSourceLag, type SourceLag } from './source-lag.js';
 import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
-import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
+import { StreamingPipeline, type OutgoingRecord, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
 
 /** One session's own state; the connector's public state is the supervisor's (connector-state.ts). */
@@ -79,6 +82,7 @@ export class Connector {
   private snapshotRun: Promise<unknown> | null = null;
   /** Transforms, converters and error policy between the envelope and the sink. */
   private recordPath: RecordPathSetup | null = null;
+  private heartbeat: Heartbeat | null = null;
 
   constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices, private readonly hooks: ConnectorHooks = {}) {
     this.log = services.logger.child({ connector: config.name });
@@ -89,6 +93,7 @@ export class Connector {
   async start(): Promise<void> {
     const { config } = this;
     for (const gap of notYetApplied(config)) this.log.warn(gap);
+    for (const note of acceptedWithoutEffect(config)) this.log.info(note);
     try {
       this.sql = await openSqlClient(this.endpoint);
       const facts = await readServerFacts(this.sql);
@@ -146,11 +151,20 @@ export class Connector {
       const snapshotRun = this.snapshot.run();
       this.snapshotRun = snapshotRun;
       const snapshot = await snapshotRun;
-      this.pipeline = new StreamingPipeline({
+      const stages = {
         envelope,
         tables: createTableResolver({ sql: this.sql, config }),
+        serializer: this.tableSerializers(),
+        sink: { send: (record: OutgoingRecord) => sink.send(record) },
+      };
+      this.pipeline = new StreamingPipeline({
+        envelope,
+        tables: stages.tables,
         records: (this.recordPath = createRecordPath(config, { serializer: this.services.serializer, log: this.log })).path,
-        sink: { send: (record) => sink.send(record) },
+        sink: stages.sink,
+        side: sideRecordsFor(config, { ...stages, describeTable: createTableDescriber(this.sql) }),
+        includeQuery: config.events.includeQuery,
+        skippedOperations: config.events.skippedOperations,
         counters: this.counters(),
         queueCapacity: config.queue.maxQueueSize,
         start: snapshot.start ?? await this.resumePoint(facts.gtidBinlogPos),
@@ -172,6 +186,11 @@ export class Connector {
       await this.connectBinlog();
       // A sink or pipeline failure while connecting must not be overwritten by RUNNING.
       if (this.failure) throw this.failure;
+      this.heartbeat = new Heartbeat({
+        intervalMs: config.heartbeat.intervalMs, actionQuery: config.heartbeat.actionQuery, endpoint: this.endpoint,
+        beat: () => this.pipeline?.heartbeat(), log: this.log,
+      });
+      this.heartbeat.start();
       if (!config.delivery.exactlyOnce) this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
       this.state = 'RUNNING';
       this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
@@ -202,6 +221,7 @@ export class Connector {
     if (this.state === 'STOPPED') return;
     this.stopping.abort(new BinlogdError('INTERNAL', 'connector stopping'));
     await this.snapshotRun?.catch(() => undefined);
+    await this.heartbeat?.stop();
     await this.client?.stop();
     await this.reconnecting?.catch(() => undefined);
     await this.pipeline?.idle();
@@ -341,11 +361,13 @@ export class Connector {
     }
     void this.client?.stop();
     this.hooks.onFailure?.(error);
+    void this.heartbeat?.stop();
   }
 
   private async release(): Promise<void> {
     clearInterval(this.offsetTimer);
     await this.sourceLag?.stop();
+    await this.heartbeat?.stop();
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);

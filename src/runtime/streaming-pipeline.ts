@@ -13,9 +13,11 @@ import type { SourceOffset } from '../offsets/source-offset.js';
 import { parseGtid } from '../source/gtid-position.js';
 import { sourceOf, type GtidSourceFilter } from '../source/gtid-filter.js';
 import type { EventOrigin } from './record-path.js';
+import type { Operation } from '../config/events.js';
+import type { SideRecords } from './side-records.js';
 
-/** What the pipeline queues: binlog events, and records to send in turn (offset records). */
-type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord };
+/** What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat ticks. */
+type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' };
 
 /** Serializes one table's keys and values; synchronous once prepared (the snapshot's path). */
 export interface TableSerializer {
@@ -56,6 +58,8 @@ export interface RecordSink {
 export interface TableResolver {
   /** The captured table's schemas, or null when filters exclude the table. */
   resolve(db: string, table: string, map: TableMapEntry): Promise<TableSchema | null>;
+  /** The same for a table named by a statement (TRUNCATE), without a TABLE_MAP. */
+  resolveByName?(db: string, table: string): Promise<TableSchema | null>;
 }
 
 export interface PipelineCounters {
@@ -80,6 +84,12 @@ export interface StreamingPipelineOptions {
   pauseSource: () => void;
   resumeSource: () => void;
   onError: (error: unknown) => void;
+  /** Transaction, schema change, truncate and heartbeat records. */
+  side?: SideRecords;
+  /** include.query: rows carry the statement of the ANNOTATE_ROWS event before them. */
+  includeQuery?: boolean;
+  /** skipped.operations: row operations not emitted. */
+  skippedOperations?: ReadonlySet<Operation>;
 }
 
 interface TransactionState {
@@ -100,6 +110,8 @@ export class StreamingPipeline {
   private failed = false;
   private file = '';
   private transaction: TransactionState | null = null;
+  /** The statement of the last ANNOTATE_ROWS event in this transaction (include.query). */
+  private query: string | null = null;
   private readonly tableSchemas = new Map<number, TableSchema | null>();
   private readonly records: ChangeRecord[] = [];
   private idleWaiters: Array<() => void> = [];
@@ -131,6 +143,11 @@ export class StreamingPipeline {
   /** Sends a record (an offset record) in turn with the change records: the sink has one sender. */
   sendInOrder(record: OutgoingRecord): void {
     this.push({ kind: 'record', record });
+  }
+
+  /** Queues a heartbeat: written in turn, at the position reached by then. */
+  heartbeat(): void {
+    this.push({ kind: 'heartbeat' });
   }
 
   /**
@@ -209,23 +226,32 @@ export class StreamingPipeline {
   private process(event: QueuedEvent): void | Promise<void> {
     if (event.kind === 'rotate') this.read = { ...this.read, file: event.file, pos: event.position };
     else if ('header' in event) this.read = { file: this.file || event.header.file, pos: event.header.nextPosition, timestampMs: event.header.timestampMs };
+    const side = this.options.side;
+    if (side && event.kind !== 'gtid' && 'header' in event) side.eventRead(event.header.timestampMs);
     switch (event.kind) {
       case 'record':
         return this.options.sink.send(event.record);
+      case 'heartbeat':
+        return side?.heartbeat();
       case 'rotate':
         this.file = event.file;
         return;
-      case 'tablemap':
       case 'annotate':
+        if (this.options.includeQuery) this.query = event.statement;
+        this.positions.eventDone();
+        return;
+      case 'tablemap':
         this.positions.eventDone();
         return;
       case 'gtid': {
         this.options.counters.onEventRead(event.header.timestampMs);
         const gtid = parseGtid(event.gtid);
         const filter = this.options.gtidSourceFilter;
-        this.transaction = { gtid: event.gtid, serverId: event.serverId, order: new TransactionOrder(event.gtid), excluded: filter !== undefined && !filter(sourceOf(gtid)) };
+        const excluded = filter !== undefined && !filter(sourceOf(gtid));
+        this.transaction = { gtid: event.gtid, serverId: event.serverId, order: new TransactionOrder(event.gtid), excluded };
         this.positions.begin(gtid, event.serverId, this.file || event.header.file, event.header.position);
-        return;
+        this.query = null;
+        return excluded ? undefined : side?.begin(this.transaction, event.header);
       }
       case 'rows': {
         this.options.counters.onEventRead(event.header.timestampMs);
@@ -234,23 +260,41 @@ export class StreamingPipeline {
       }
       case 'xid':
         this.options.counters.onTransaction();
-        this.commit(event.header);
-        return;
-      case 'query':
+        return this.commit(event.header);
+      case 'query': {
         // A transaction on a non-transactional engine ends with a COMMIT query instead of an XID.
         if (/^\s*COMMIT\b/i.test(event.sql)) return this.commit(event.header);
         if (/^\s*(BEGIN|ROLLBACK|SAVEPOINT)\b/i.test(event.sql)) return this.positions.eventDone();
         // A standalone group (DDL) has no XID; any DDL can change a table's columns or key.
         this.tableSchemas.clear();
-        this.commit(event.header);
-        return;
+        const transaction = this.transaction;
+        this.markCommitted(event.header);
+        return side?.statement({ ...event, file: this.file || event.header.file }, transaction, this.offsetAfter(event.header, transaction));
+      }
     }
   }
 
-  private commit(header: EventHeader): void {
+  private commit(header: EventHeader): void | Promise<void> {
+    const transaction = this.transaction;
+    this.markCommitted(header);
+    return this.options.side?.end(transaction?.excluded ? null : transaction, header, this.offsetAfter(header, transaction));
+  }
+
+  private markCommitted(header: EventHeader): void {
     this.committedAt = { file: this.file || header.file, pos: header.nextPosition, tsSec: Math.floor(header.timestampMs / 1000) };
     this.positions.commit();
     this.transaction = null;
+  }
+
+  /** Debezium's offset between transactions: after the event that finished one. */
+  private offsetAfter(header: EventHeader, transaction: TransactionState | null): SourceOffset {
+    return {
+      file: this.file || header.file,
+      pos: header.nextPosition,
+      gtids: this.positions.gtids,
+      ...(transaction?.serverId ? { server_id: transaction.serverId } : {}),
+      ts_sec: Math.floor(header.timestampMs / 1000),
+    };
   }
 
   private async loadTable(event: Extract<BinlogEvent, { kind: 'rows' }>): Promise<void> {
@@ -259,13 +303,13 @@ export class StreamingPipeline {
   }
 
   private emitRows(event: Extract<BinlogEvent, { kind: 'rows' }>): void | Promise<void> {
+    const { options } = this;
     const table = this.tableSchemas.get(event.tableId);
     const emitted = this.positions.rowsAlreadyEmitted();
-    if (!table || emitted === 'all' || this.transaction?.excluded) {
+    if (!table || emitted === 'all' || this.transaction?.excluded || options.skippedOperations?.has(event.op)) {
       this.positions.eventDone();
       return;
     }
-    const { options } = this;
     const transaction = this.transaction;
     const time = processingTime();
     const context = { time, transaction: transaction?.order ?? null, options: options.envelope };
@@ -281,6 +325,7 @@ export class StreamingPipeline {
       file: this.file || event.header.file,
       pos: event.header.position,
       row: 0,
+      query: this.query,
     });
     const rows = event.rows;
     const origin = { table: `${table.db}.${table.table}`, gtid: transaction?.gtid ?? null, file: this.file || event.header.file, pos: event.header.position };
@@ -301,6 +346,7 @@ export class StreamingPipeline {
       }
     }
     options.counters.onChange(table.db, table.table, event.op, rows.length - emitted);
+    if (rows.length > emitted) options.side?.rowEmitted(rows.length - 1);
     // Converted before anything is sent: a record that fails (errors.tolerance=none) stops the
     // connector with none of its event's records written, so it resumes at that event.
     const converted = options.records.convert(records.splice(0), origin);

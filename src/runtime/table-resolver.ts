@@ -4,6 +4,7 @@
 // and one converter per captured column from the type table.
 import type { ConnectorConfig } from '../config/index.js';
 import { columnConverter } from '../decode/index.js';
+import { applyColumnMappers } from '../envelope/column-mappers.js';
 import { buildTableSchema, type TableSchema } from '../envelope/table-schema.js';
 import type { TableMapEntry } from '../source/binlog-client.js';
 import { describeColumns, INFORMATION_SCHEMA_COLUMNS_QUERY, type ColumnDescriptor, type InformationSchemaColumn } from '../source/column-descriptor.js';
@@ -47,7 +48,14 @@ export function createTableResolver(options: { sql: SqlClient; config: Connector
   const { sql, config } = options;
   const filter = createCaptureFilter(config.filters);
 
-  return {
+  const resolver: TableResolver = {
+    /** A table named by a statement (TRUNCATE) rather than a TABLE_MAP: described from INFORMATION_SCHEMA alone. */
+    async resolveByName(db, table) {
+      if (!filter.capturesTable(db, table)) return null;
+      const rows = (await sql.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table])) as unknown as InformationSchemaColumn[];
+      if (rows.length === 0) return null;
+      return resolver.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: rows.map((r) => ({ COLUMN_NAME: r.COLUMN_NAME })) });
+    },
     async resolve(db, table, map: TableMapEntry): Promise<TableSchema | null> {
       if (!filter.capturesTable(db, table)) return null;
       const rows = (await sql.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table])) as unknown as InformationSchemaColumn[];
@@ -60,12 +68,13 @@ export function createTableResolver(options: { sql: SqlClient; config: Connector
         table,
         columns: captured.map((column) => {
           const { schema, convert } = columnConverter(column, config.types);
-          return { name: column.name, schema, convert };
+          return applyColumnMappers(config.columns, db, table, column, { name: column.name, schema, convert });
         }),
         keyColumns,
       });
     },
   };
+  return resolver;
 
   async function keyColumnsOf(db: string, table: string, columns: readonly ColumnDescriptor[]): Promise<string[]> {
     const override = config.filters.messageKeyColumns.find((rule) => rule.table.test(`${db}.${table}`));

@@ -50,6 +50,8 @@ export interface ColumnDescriptor {
   readonly generated: boolean;
   readonly autoIncrement: boolean;
   readonly primaryKey: boolean;
+  /** COLUMN_COMMENT; absent when empty. */
+  readonly comment?: string;
 }
 
 /** One row of INFORMATION_SCHEMA.COLUMNS (numbers may arrive as strings with bigNumberStrings). */
@@ -67,6 +69,7 @@ export interface InformationSchemaColumn {
   readonly CHARACTER_SET_NAME?: string | null;
   readonly COLUMN_KEY?: string | null;
   readonly EXTRA?: string | null;
+  readonly COLUMN_COMMENT?: string | null;
 }
 
 /** The part of zongji's TableMapEntry read here (structural, so no zongji import is needed). */
@@ -83,7 +86,7 @@ export interface TableMapColumns {
 /** The query whose rows describeColumns expects (parameters: schema, table). */
 export const INFORMATION_SCHEMA_COLUMNS_QUERY =
   'SELECT COLUMN_NAME, ORDINAL_POSITION, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_TYPE, DATA_TYPE, NUMERIC_PRECISION, ' +
-  'NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_MAXIMUM_LENGTH, CHARACTER_SET_NAME, COLUMN_KEY, EXTRA ' +
+  'NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_MAXIMUM_LENGTH, CHARACTER_SET_NAME, COLUMN_KEY, EXTRA, COLUMN_COMMENT ' +
   'FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION';
 
 const TYPES = new Set<string>(MARIADB_TYPES);
@@ -152,6 +155,7 @@ export function describeColumn(row: InformationSchemaColumn): ColumnDescriptor {
     generated: /\b(virtual|stored|persistent)\b/.test(extra),
     autoIncrement: extra.includes('auto_increment'),
     primaryKey: (row.COLUMN_KEY ?? '').toUpperCase() === 'PRI',
+    ...(row.COLUMN_COMMENT ? { comment: row.COLUMN_COMMENT } : {}),
   };
 }
 

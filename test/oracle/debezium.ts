@@ -27,6 +27,8 @@ export interface CaptureOptions {
   write: () => Promise<void>;
   /** Further Debezium connector properties, e.g. `decimal.handling.mode`. */
   config?: Record<string, string>;
+  /** Further topics to capture, given Debezium's topic prefix (side topics: `p => [p, p + '.transaction']`). */
+  moreTopics?: (topicPrefix: string) => string[];
   timeoutMs?: number;
 }
 
@@ -48,7 +50,7 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
   const name = uniqueName('oracle');
   const topicPrefix = name;
   const markerTopic = `${topicPrefix}.${MARKER_TABLE}`;
-  const topics = [...options.tables.map((table) => `${topicPrefix}.${table}`), markerTopic];
+  const topics = [...options.tables.map((table) => `${topicPrefix}.${table}`), ...(options.moreTopics?.(topicPrefix) ?? []), markerTopic];
   const kafka = new Kafka({ brokers: env.kafkaBrokers, clientId: name, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();

@@ -1,0 +1,106 @@
+// What a statement of a binlog QUERY event does to tables, as far as Debezium's schema change
+// events and truncate events tell: which tables it creates, alters, drops or truncates, and which
+// database it creates or drops. Not a SQL parser: it reads the statement head MariaDB writes
+// (the server logs DDL as typed, and `DROP TABLE` lists rewritten with backquoted names).
+
+export interface TableRef {
+  readonly db: string;
+  readonly table: string;
+}
+
+export type DdlStatement =
+  | { kind: 'truncate'; table: TableRef }
+  /** One schema change event per entry (a multi-table DROP TABLE is split, as Debezium does). */
+  | { kind: 'tables'; events: ReadonlyArray<{ ddl: string; changes: ReadonlyArray<{ type: 'CREATE' | 'ALTER' | 'DROP'; ref: TableRef }> }>; tables: readonly TableRef[] }
+  | { kind: 'database'; db: string };
+
+const IDENT = String.raw`(?:\`(?:[^\`]|\`\`)+\`|[\w$]+)`;
+const NAME = String.raw`${IDENT}(?:\s*\.\s*${IDENT})?`;
+
+/** Classifies a QUERY event statement; null when it is not DDL Debezium reports (GRANT, views, routines…). */
+export function classifyDdl(sql: string, defaultDb: string): DdlStatement | null {
+  const text = stripLeadingComments(sql);
+  const ref = (name: string): TableRef => tableRef(name, defaultDb);
+  let m: RegExpExecArray | null;
+  if ((m = new RegExp(String.raw`^TRUNCATE\s+(?:TABLE\s+)?(${NAME})`, 'i').exec(text))) {
+    return { kind: 'truncate', table: ref(m[1]!) };
+  }
+  if ((m = new RegExp(String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?(TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(${NAME})`, 'i').exec(text))) {
+    if (m[1]) return null; // temporary tables never reach Debezium's schema
+    const table = ref(m[2]!);
+    return { kind: 'tables', tables: [table], events: [{ ddl: sql, changes: [{ type: 'CREATE', ref: table }] }] };
+  }
+  if ((m = new RegExp(String.raw`^ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\s+(?:IF\s+EXISTS\s+)?(${NAME})`, 'i').exec(text))) {
+    const renamed = new RegExp(String.raw`\bRENAME\s+(?:TO\s+|AS\s+)?(${NAME})\s*(?:,|$)`, 'i').exec(text.slice(m[0].length));
+    const table = ref(renamed ? renamed[1]! : m[1]!);
+    return { kind: 'tables', tables: [table], events: [{ ddl: sql, changes: [{ type: 'ALTER', ref: table }] }] };
+  }
+  if ((m = new RegExp(String.raw`^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?|DROP\s+)INDEX\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?${IDENT}\s+ON\s+(${NAME})`, 'i').exec(text))) {
+    const table = ref(m[1]!);
+    return { kind: 'tables', tables: [table], events: [{ ddl: sql, changes: [{ type: 'ALTER', ref: table }] }] };
+  }
+  if ((m = /^DROP\s+(TEMPORARY\s+)?TABLES?\s+(IF\s+EXISTS\s+)?/i.exec(text))) {
+    if (m[1]) return null;
+    const ifExists = m[2] ? 'IF EXISTS ' : '';
+    const tables = nameList(text.slice(m[0].length)).map(ref);
+    // Debezium emits one event per dropped table, its DDL rewritten for that table alone.
+    return {
+      kind: 'tables', tables,
+      events: tables.map((t) => ({ ddl: `DROP TABLE ${ifExists}${quoted(t)}`, changes: [{ type: 'DROP' as const, ref: t }] })),
+    };
+  }
+  if ((m = /^RENAME\s+TABLES?\s+/i.exec(text))) {
+    const pairs = [...text.slice(m[0].length).matchAll(new RegExp(String.raw`(${NAME})\s+TO\s+(${NAME})`, 'gi'))];
+    const tables = pairs.map((p) => ref(p[2]!));
+    return { kind: 'tables', tables, events: [{ ddl: sql, changes: tables.map((t) => ({ type: 'ALTER' as const, ref: t })) }] };
+  }
+  if ((m = new RegExp(String.raw`^(?:CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(${IDENT})`, 'i').exec(text))) {
+    return { kind: 'database', db: unquote(m[1]!) };
+  }
+  return null;
+}
+
+function stripLeadingComments(sql: string): string {
+  let text = sql.trimStart();
+  for (;;) {
+    if (text.startsWith('/*') && !text.startsWith('/*!')) {
+      const end = text.indexOf('*/');
+      if (end < 0) return text;
+      text = text.slice(end + 2).trimStart();
+    } else if (/^(--\s|#)/.test(text)) {
+      const end = text.indexOf('\n');
+      if (end < 0) return '';
+      text = text.slice(end + 1).trimStart();
+    } else {
+      return text;
+    }
+  }
+}
+
+/** `a, db.b, \`c\`` up to the first token that is not a name (a comment, RESTRICT, CASCADE). */
+function nameList(text: string): string[] {
+  const names: string[] = [];
+  const re = new RegExp(String.raw`^\s*(${NAME})\s*(,)?`);
+  let rest = text;
+  for (;;) {
+    const m = re.exec(rest);
+    if (!m) break;
+    names.push(m[1]!);
+    rest = rest.slice(m[0].length);
+    if (!m[2]) break;
+  }
+  return names;
+}
+
+function tableRef(name: string, defaultDb: string): TableRef {
+  const parts = [...name.matchAll(new RegExp(IDENT, 'g'))].map((p) => unquote(p[0]));
+  return parts.length === 2 ? { db: parts[0]!, table: parts[1]! } : { db: defaultDb, table: parts[0]! };
+}
+
+function unquote(identifier: string): string {
+  return identifier.startsWith('`') ? identifier.slice(1, -1).replace(/``/g, '`') : identifier;
+}
+
+function quoted(ref: TableRef): string {
+  return `\`${ref.db.replace(/`/g, '``')}\`.\`${ref.table.replace(/`/g, '``')}\``;
+}

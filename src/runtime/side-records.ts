@@ -1,0 +1,186 @@
+// The records a connector writes besides row changes, in binlog order with them (the pipeline has
+// one sender, so with exactly-once they ride in the same Kafka transactions): transaction BEGIN/END
+// (provide.transaction.metadata), schema changes (include.schema.changes), truncate events
+// (skipped.operations without `t`) and heartbeats (heartbeat.interval.ms). Records that end a
+// transaction or a DDL, and heartbeats, carry the offset after it, so the stored position advances
+// even while no captured table changes. Debezium writes schema changes and heartbeats to partition 0
+// explicitly; binlogd leaves the partition to the key hash, which is 0 on the one-partition topics
+// it creates (topic.creation.default.partitions=1), and lets the sink create the topics.
+import type { ConnectSchema, ConnectStruct } from '../connect/schema.js';
+import { processingTime, type EnvelopeOptions, type TransactionOrder } from '../envelope/change-events.js';
+import { classifyDdl, type TableRef } from '../envelope/ddl-statements.js';
+import type { ConnectorConfig } from '../config/index.js';
+import { HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, heartbeatRecord, heartbeatTopic } from '../envelope/heartbeat-records.js';
+import { SCHEMA_CHANGE_KEY_SCHEMA, SCHEMA_CHANGE_VALUE_SCHEMA, schemaChangeRecord, type TableChange } from '../envelope/schema-change-records.js';
+import { sourceStruct } from '../envelope/source-info.js';
+import { TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, transactionBegin, transactionEnd, transactionTopic } from '../envelope/transaction-records.js';
+import type { SourceOffset } from '../offsets/source-offset.js';
+import type { EventHeader } from '../source/binlog-client.js';
+import type { OutgoingRecord, RecordSerializer, RecordSink, TableResolver } from './streaming-pipeline.js';
+import type { TableDescriber } from './table-description.js';
+
+export interface SideRecordOptions {
+  envelope: EnvelopeOptions;
+  /** The schema change topic (`<topic.prefix>`) when include.schema.changes is on. */
+  schemaChangeTopic?: string;
+  /** `<topic.prefix>.transaction` when provide.transaction.metadata is on. */
+  transactionTopic?: string;
+  /** `__debezium-heartbeat.<topic.prefix>` when heartbeat.interval.ms > 0. */
+  heartbeatTopic?: string;
+  /** Whether TRUNCATE becomes an `op=t` record (skipped.operations lacks `t`). */
+  emitTruncates: boolean;
+  serializer: RecordSerializer;
+  sink: RecordSink;
+  tables: TableResolver;
+  describeTable: TableDescriber;
+}
+
+/** Where the open transaction stands: what BEGIN and the DDL/truncate records need. */
+export interface TransactionContext {
+  gtid: string;
+  serverId: number;
+  order: TransactionOrder;
+}
+
+// Debezium reports no DDL of the server's own schemas.
+const BUILTIN_DATABASES = new Set(['mysql', 'performance_schema', 'sys', 'information_schema']);
+
+export class SideRecords {
+  /** Header time of the last event read: Debezium stamps BEGIN with it (the GTID event has not moved it yet). */
+  private lastEventMs: number | undefined;
+  /** Index of the last row emitted: Debezium's source info keeps it, and schema change records show it. */
+  private lastRow = 0;
+  /** The offset after the last finished transaction or DDL, for heartbeats. */
+  private committed: SourceOffset | undefined;
+
+  constructor(private readonly options: SideRecordOptions) {}
+
+  /** Every event with a header passes here after it is handled. */
+  eventRead(timestampMs: number): void {
+    this.lastEventMs = timestampMs;
+  }
+
+  rowEmitted(index: number): void {
+    this.lastRow = index;
+  }
+
+  begin(transaction: TransactionContext, header: EventHeader): void | Promise<void> {
+    const topic = this.options.transactionTopic;
+    const timestampMs = this.lastEventMs ?? header.timestampMs;
+    this.lastEventMs = header.timestampMs;
+    if (!topic) return;
+    const { key, value } = transactionBegin(transaction.gtid, timestampMs);
+    return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {});
+  }
+
+  /** XID or COMMIT: `offset` is the position after it. */
+  end(transaction: TransactionContext | null, header: EventHeader, offset: SourceOffset): void | Promise<void> {
+    this.committed = offset;
+    const topic = this.options.transactionTopic;
+    if (!topic || !transaction) return;
+    const { key, value } = transactionEnd(transaction.gtid, header.timestampMs, transaction.order.eventCount, transaction.order.perDataCollection);
+    return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {}, { ackToken: offset });
+  }
+
+  /**
+   * A statement outside row events. `offset` is the position after it when it ends a standalone
+   * group (DDL), undefined inside a transaction.
+   */
+  async statement(
+    event: { header: EventHeader; sql: string; database: string; file: string },
+    transaction: TransactionContext | null,
+    offset: SourceOffset | undefined,
+  ): Promise<void> {
+    if (offset) this.committed = offset;
+    const statement = classifyDdl(event.sql, event.database);
+    if (!statement) return;
+    if (statement.kind === 'truncate') {
+      if (this.options.emitTruncates) await this.truncate(statement.table, event, transaction, offset);
+      return;
+    }
+    const topic = this.options.schemaChangeTopic;
+    if (!topic) return;
+    const tables = statement.kind === 'tables' ? statement.tables : [];
+    const databaseName = tables[0]?.db ?? (statement.kind === 'database' ? statement.db : event.database);
+    if (BUILTIN_DATABASES.has(databaseName.toLowerCase())) return;
+    const descriptions = new Map<string, Awaited<ReturnType<TableDescriber>>>();
+    for (const ref of tables) descriptions.set(refKey(ref), await this.options.describeTable(ref.db, ref.table));
+    const source = {
+      ...sourceStruct(this.options.envelope.identity, {
+        timestampMs: event.header.timestampMs, db: databaseName, table: tables.map((t) => t.table).join(','),
+        serverId: transaction?.serverId ?? 0, gtid: transaction?.gtid ?? null, file: event.file, pos: event.header.position, row: this.lastRow,
+      }),
+      ...(tables.length === 0 ? { table: null } : {}),
+    };
+    const events = statement.kind === 'tables' ? statement.events : [{ ddl: event.sql, changes: [] }];
+    for (const [i, one] of events.entries()) {
+      const changes: TableChange[] = one.changes.map((c) => ({
+        type: c.type, db: c.ref.db, table: c.ref.table, description: c.type === 'DROP' ? null : descriptions.get(refKey(c.ref)) ?? null,
+      }));
+      const { key, value } = schemaChangeRecord({ source, processingMs: processingTime().ms, databaseName, ddl: one.ddl, changes });
+      const last = i === events.length - 1;
+      await this.send(topic, SCHEMA_CHANGE_KEY_SCHEMA, SCHEMA_CHANGE_VALUE_SCHEMA, key, value, this.options.envelope.contextHeaders,
+        last && offset ? { ackToken: offset } : {});
+    }
+  }
+
+  /** A heartbeat at the last finished position; none before any (Debezium sends none without an offset). */
+  heartbeat(): void | Promise<void> {
+    const topic = this.options.heartbeatTopic;
+    if (!topic || !this.committed) return;
+    const { key, value } = heartbeatRecord(this.options.envelope.identity.name, Date.now());
+    return this.send(topic, HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, key, value, {}, { ackToken: this.committed });
+  }
+
+  private async truncate(
+    ref: TableRef,
+    event: { header: EventHeader; file: string },
+    transaction: TransactionContext | null,
+    offset: SourceOffset | undefined,
+  ): Promise<void> {
+    const table = await this.options.tables.resolveByName?.(ref.db, ref.table);
+    if (!table) return;
+    const { envelope } = this.options;
+    const time = processingTime();
+    const source = sourceStruct(envelope.identity, {
+      timestampMs: event.header.timestampMs, db: ref.db, table: ref.table,
+      serverId: transaction?.serverId ?? 0, gtid: transaction?.gtid ?? null, file: event.file, pos: event.header.position, row: 0,
+    });
+    const value: ConnectStruct = {
+      before: null, after: null, source,
+      transaction: envelope.provideTransactionMetadata && transaction ? transaction.order.next(`${ref.db}.${ref.table}`) : null,
+      op: 't', ts_ms: time.ms, ts_us: time.us, ts_ns: time.ns,
+    };
+    // A truncate has a null key (Debezium's truncate events name no row).
+    await this.send(table.topic, table.keySchema, table.envelopeSchema, null, value, envelope.contextHeaders, offset ? { ackToken: offset } : {});
+  }
+
+  private async send(
+    topic: string, keySchema: ConnectSchema | null, valueSchema: ConnectSchema,
+    key: ConnectStruct | null, value: ConnectStruct,
+    headers: Readonly<Record<string, string | Buffer>>,
+    extra: Pick<OutgoingRecord, 'partition' | 'ackToken'> = {},
+  ): Promise<void> {
+    const serializer = await this.options.serializer.prepare(topic, keySchema, valueSchema);
+    await this.options.sink.send({ topic, key: serializer.key(key), value: serializer.value(value), headers, ...extra });
+  }
+}
+
+function refKey(ref: TableRef): string {
+  return `${ref.db}.${ref.table}`;
+}
+
+/** The side records a connector's configuration asks for. */
+export function sideRecordsFor(
+  config: Pick<ConnectorConfig, 'topics' | 'events' | 'heartbeat'>,
+  services: Pick<SideRecordOptions, 'envelope' | 'serializer' | 'sink' | 'tables' | 'describeTable'>,
+): SideRecords {
+  const { topics, events, heartbeat } = config;
+  return new SideRecords({
+    ...services,
+    ...(events.includeSchemaChanges ? { schemaChangeTopic: topics.prefix } : {}),
+    ...(events.provideTransactionMetadata ? { transactionTopic: transactionTopic(topics.prefix, topics.delimiter, topics.transaction) } : {}),
+    ...(heartbeat.intervalMs > 0 ? { heartbeatTopic: heartbeatTopic(topics.heartbeatPrefix, topics.delimiter, topics.prefix) } : {}),
+    emitTruncates: !events.skippedOperations.has('t'),
+  });
+}
