@@ -53,7 +53,7 @@ export function positionLostError(facts: PositionLostFacts): BinlogdError {
       : `domain ${p.domain} is not in the stored position and its transactions up to ${formatGtid(p.purgedUpTo)} were purged`);
   }
   const oldest = facts.oldest
-    ? `The oldest position left is the start of ${facts.oldest.file} (GTID position ${facts.oldest.gtids || '(empty)'}, BINLOG_GTID_POS('${facts.oldest.file}', 4)).`
+    ? `The oldest position left is the start of ${facts.oldest.file} (GTID position ${facts.oldest.gtids || '(empty)'}).`
     : 'The server has no binlog left (SHOW BINARY LOGS is empty).';
   const key = JSON.stringify([facts.connector, { server: facts.topicPrefix }]);
   const message =
