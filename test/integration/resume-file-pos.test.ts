@@ -76,7 +76,7 @@ test('an offset whose file is not on the server fails naming the file and the ol
   const store = createOffsetStore({ kafka: { brokers: loadStackEnv().kafkaBrokers, clientId: 'file-pos-test' }, topic: 'binlogd-offsets' });
   try {
     await writeOffset(store, name, { file: 'mysql-bin.000000', pos: 4 });
-    const binlogd = await startBinlogd({ name, config: { 'topic.prefix': name, 'snapshot.mode': 'no_data' }, readyMessage: /^(connector failed|streaming)/ });
+    const binlogd = await startBinlogd({ name, config: { 'topic.prefix': name, 'table.include.list': 'nothing\\.here', 'snapshot.mode': 'no_data' }, readyMessage: /^(connector failed|streaming)/ });
     try {
       const failure = binlogd.logs.find((l) => String(l['msg']).startsWith('connector failed'));
       assert.ok(failure, 'the connector failed');
@@ -89,5 +89,36 @@ test('an offset whose file is not on the server fails naming the file and the ol
     }
   } finally {
     await store.close();
+  }
+});
+
+test('a stored GTID position the server refuses (error 1236) fails with the position and the remedies', { timeout: 120_000 }, async () => {
+  const name = uniqueName('refused');
+  const db = await connectAsRoot();
+  const store = createOffsetStore({ kafka: { brokers: loadStackEnv().kafkaBrokers, clientId: 'file-pos-test' }, topic: 'binlogd-offsets' });
+  try {
+    const [[row]] = await db.query<mysql.RowDataPacket[]>('SELECT @@gtid_binlog_pos AS pos');
+    // A position ahead of the server (another server's history, or a restored backup): with
+    // gtid_strict_mode the server refuses it.
+    const [domain, server, sequence] = String(row!['pos']).split(',')[0]!.split('-');
+    const gtids = `${domain}-${server}-${BigInt(sequence!) + 1_000_000n}`;
+    await writeOffset(store, name, { file: 'mysql-bin.000001', pos: 4, gtids });
+    const binlogd = await startBinlogd({ name, config: { 'topic.prefix': name, 'table.include.list': 'nothing\\.here', 'snapshot.mode': 'no_data' }, readyMessage: /^(connector failed|streaming)/ });
+    try {
+      // The server answers the dump request with the error, after the connector started streaming.
+      const failed = () => binlogd.logs.find((l) => String(l['msg']).startsWith('connector failed'));
+      for (let waited = 0; !failed() && waited < 30_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      const failure = failed();
+      assert.ok(failure, `the connector failed: ${JSON.stringify(binlogd.logs.slice(-3))}`);
+      assert.equal(failure['code'], 'SOURCE_POSITION_LOST');
+      for (const part of [gtids, 'the server refused to send from it: "', 'gtid.source.excludes', 'snapshot.mode=when_needed', `DELETE /connectors/${name}/offsets`]) {
+        assert.ok(String(failure['msg']).includes(part), `names ${part}: ${String(failure['msg'])}`);
+      }
+    } finally {
+      await binlogd.stop();
+    }
+  } finally {
+    await store.close();
+    await db.end();
   }
 });
