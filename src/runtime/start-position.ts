@@ -72,6 +72,7 @@ export async function explainPositionLost(input: Omit<StartPositionInput, 'offse
       stored: `GTID position ${gtids || '(empty)'}`, oldest,
       purged: oldest ? purgedDomains(GtidPosition.parse(gtids), GtidPosition.parse(oldest.gtids)) : [],
       cause: error,
+      ...(error.cause instanceof Error ? { serverSaid: error.cause.message } : {}),
     });
   } catch {
     return error;

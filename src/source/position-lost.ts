@@ -39,6 +39,8 @@ export interface PositionLostFacts {
   stored: string;
   oldest: OldestPosition | null;
   purged: readonly PurgedDomain[];
+  /** The server's own words, when it refused the position (error 1236). */
+  serverSaid?: string;
   /** A file/pos offset whose file is gone. */
   missingFile?: string;
   cause?: unknown;
@@ -53,12 +55,12 @@ export function positionLostError(facts: PositionLostFacts): BinlogdError {
       : `domain ${p.domain} is not in the stored position and its transactions up to ${formatGtid(p.purgedUpTo)} were purged`);
   }
   const oldest = facts.oldest
-    ? `The oldest position left is the start of ${facts.oldest.file} (GTID position ${facts.oldest.gtids || '(empty)'}, BINLOG_GTID_POS('${facts.oldest.file}', 4)).`
+    ? `The oldest position left is the start of ${facts.oldest.file} (GTID position ${facts.oldest.gtids || '(empty)'}).`
     : 'The server has no binlog left (SHOW BINARY LOGS is empty).';
   const key = JSON.stringify([facts.connector, { server: facts.topicPrefix }]);
   const message =
     `the stored position of connector ${facts.connector}, ${facts.stored}, is no longer on MariaDB ${facts.server}` +
-    `${gone.length > 0 ? `: ${gone.join('; ')}` : ' (the server refused to send from it; if the position names a GTID domain this server never had, after a failover say, leave that source out with gtid.source.excludes)'}. ${oldest} ` +
+    `${gone.length > 0 ? `: ${gone.join('; ')}` : ` (the server refused to send from it${facts.serverSaid ? `: "${facts.serverSaid}"` : ''}; the position is not in this server's binlog history: another server, a restored backup or a failover; if a GTID source of it must not be asked for, leave that source out with gtid.source.excludes)`}. ${oldest} ` +
     'The changes in between cannot be read any more, and binlogd does not skip them silently. To go on, either ' +
     'set snapshot.mode=when_needed so the connector takes a new snapshot, or reset its offset so it starts from the ' +
     `current end of the binlog: stop the connector and DELETE /connectors/${facts.connector}/offsets, or write a ` +
