@@ -28,6 +28,8 @@ export interface DisturbedStream {
   topics: [string, string];
   logs: Array<Record<string, unknown>>;
   writerReconnects: number;
+  /** Seconds spent writing (with the disturbance) and then waiting for the last changes in Kafka. */
+  seconds: { writing: number; catchingUp: number };
 }
 
 const isFailure = (l: Record<string, unknown>) => String(l['msg']).startsWith('connector failed');
@@ -60,6 +62,7 @@ export async function streamThrough(options: DisturbedStreamOptions): Promise<Di
     await readAvroTopic(topics[0], workload.expected[0].length, 60_000, brokers);
     await readAvroTopic(topics[1], workload.expected[1].length, 60_000, brokers);
 
+    const started = Date.now();
     let committed = 1;
     const writing = (async () => {
       for (let tx = 2; tx < options.transactions; tx++) {
@@ -70,12 +73,14 @@ export async function streamThrough(options: DisturbedStreamOptions): Promise<Di
     })();
     await options.disturb(() => committed);
     await writing;
+    const written = Date.now();
 
     await waitUntilCovered(topics[0], workload.expected[0], brokers);
     await waitUntilCovered(topics[1], workload.expected[1], brokers);
+    const seconds = { writing: (written - started) / 1000, catchingUp: (Date.now() - written) / 1000 };
     assert.deepEqual(proc.logs.filter(isFailure), [], 'the connector never failed');
     assert.equal(await proc.stop(), 0, 'binlogd stops cleanly');
-    return { workload, topics, logs: proc.logs, writerReconnects: writer.reconnects };
+    return { workload, topics, logs: proc.logs, writerReconnects: writer.reconnects, seconds };
   } finally {
     if (proc !== undefined) await kill(proc);
     await writer.end();
