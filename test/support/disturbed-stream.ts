@@ -19,8 +19,11 @@ export interface DisturbedStreamOptions {
   kafkaBrokers?: string[];
   config?: Record<string, string>;
   transactions: number;
-  /** Runs while the writer writes; `committed()` is the number of transactions committed so far. */
-  disturb: (committed: () => number) => Promise<void>;
+  /**
+   * Runs while the writer writes; `committed()` is the number of transactions committed so far,
+   * `logs` binlogd's log lines so far.
+   */
+  disturb: (committed: () => number, logs: ReadonlyArray<Record<string, unknown>>) => Promise<void>;
 }
 
 export interface DisturbedStream {
@@ -71,7 +74,7 @@ export async function streamThrough(options: DisturbedStreamOptions): Promise<Di
         await sleep(100 + Math.random() * 300);
       }
     })();
-    await options.disturb(() => committed);
+    await options.disturb(() => committed, proc.logs);
     await writing;
     const written = Date.now();
 
@@ -94,4 +97,10 @@ export async function streamThrough(options: DisturbedStreamOptions): Promise<Di
 export async function untilCommitted(committed: () => number, n: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (committed() < n && Date.now() < deadline) await sleep(100);
+}
+
+/** Waits until `n` log lines say `msg` (or `timeoutMs` passed). */
+export async function untilLogged(logs: ReadonlyArray<Record<string, unknown>>, msg: string, n: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (logs.filter((l) => l['msg'] === msg).length < n && Date.now() < deadline) await sleep(100);
 }
