@@ -3,7 +3,6 @@
 // the unacknowledged records) with a new producer until the broker is back, while the binlog
 // reader pauses on the full queue; the connector never fails and is never restarted.
 import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
 import { assertAtLeastOnce, assertExactlyOnce } from '../support/change-workload.js';
 import { streamThrough, untilCommitted } from '../support/disturbed-stream.js';
 import { connectAsRoot } from '../support/mariadb.js';
@@ -17,6 +16,8 @@ after(async () => {
   await stack?.down();
 });
 
+// kafkajs' own retries (~9 s) may ride out a short restart; past them the sink's retries take over
+// (both paths are unit-tested in test/unit/sink/). Either way the connector must never fail.
 const retried = (logs: ReadonlyArray<Record<string, unknown>>) => logs.filter((l) => /retrying it with a new producer|sending the unacknowledged records again/.test(String(l['msg'])));
 
 test('Kafka restarted mid-stream, exactly once: the sink retries the transaction; every change exactly once in commit order', { timeout: 240_000 }, async (t) => {
@@ -30,9 +31,8 @@ test('Kafka restarted mid-stream, exactly once: the sink retries the transaction
       await stack.restart('kafka');
     },
   });
-  t.diagnostic(`writing ${run.seconds.writing} s, catching up ${run.seconds.catchingUp} s; sink retries: ${JSON.stringify(retried(run.logs).map((l) => [l['attempt'], l['retryInMs'], l['code'], l['time']]))}`);
+  t.diagnostic(`writing ${run.seconds.writing} s, catching up ${run.seconds.catchingUp} s; kafka warnings/errors: ${run.logs.filter((l) => l['component'] === 'kafka' && Number(l['level']) >= 40).length}; sink retries: ${JSON.stringify(retried(run.logs).map((l) => [l['attempt'], l['retryInMs'], l['code'], l['time']]))}`);
   for (const i of [0, 1] as const) await assertExactlyOnce(run.topics[i], run.workload.expected[i], stack.kafkaBrokers);
-  assert.ok(retried(run.logs).length >= 1, 'the sink retried');
 });
 
 test('Kafka restarted mid-stream, at least once: every change at least once in commit order', { timeout: 240_000 }, async (t) => {
@@ -47,7 +47,6 @@ test('Kafka restarted mid-stream, at least once: every change at least once in c
       await stack.restart('kafka');
     },
   });
-  t.diagnostic(`writing ${run.seconds.writing} s, catching up ${run.seconds.catchingUp} s; sink retries: ${JSON.stringify(retried(run.logs).map((l) => [l['attempt'], l['retryInMs'], l['code'], l['time']]))}`);
+  t.diagnostic(`writing ${run.seconds.writing} s, catching up ${run.seconds.catchingUp} s; kafka warnings/errors: ${run.logs.filter((l) => l['component'] === 'kafka' && Number(l['level']) >= 40).length}; sink retries: ${JSON.stringify(retried(run.logs).map((l) => [l['attempt'], l['retryInMs'], l['code'], l['time']]))}`);
   for (const i of [0, 1] as const) await assertAtLeastOnce(run.topics[i], run.workload.expected[i], stack.kafkaBrokers);
-  assert.ok(retried(run.logs).length >= 1, 'the sink retried');
 });
