@@ -19,8 +19,11 @@ export interface DisturbedStreamOptions {
   kafkaBrokers?: string[];
   config?: Record<string, string>;
   transactions: number;
-  /** Runs while the writer writes; `committed()` is the number of transactions committed so far. */
-  disturb: (committed: () => number) => Promise<void>;
+  /**
+   * Runs while the writer writes; `committed()` is the number of transactions committed so far,
+   * `logs` binlogd's log lines so far.
+   */
+  disturb: (committed: () => number, logs: ReadonlyArray<Record<string, unknown>>) => Promise<void>;
 }
 
 export interface DisturbedStream {
@@ -28,6 +31,8 @@ export interface DisturbedStream {
   topics: [string, string];
   logs: Array<Record<string, unknown>>;
   writerReconnects: number;
+  /** Seconds spent writing (with the disturbance) and then waiting for the last changes in Kafka. */
+  seconds: { writing: number; catchingUp: number };
 }
 
 const isFailure = (l: Record<string, unknown>) => String(l['msg']).startsWith('connector failed');
@@ -60,6 +65,7 @@ export async function streamThrough(options: DisturbedStreamOptions): Promise<Di
     await readAvroTopic(topics[0], workload.expected[0].length, 60_000, brokers);
     await readAvroTopic(topics[1], workload.expected[1].length, 60_000, brokers);
 
+    const started = Date.now();
     let committed = 1;
     const writing = (async () => {
       for (let tx = 2; tx < options.transactions; tx++) {
@@ -68,14 +74,16 @@ export async function streamThrough(options: DisturbedStreamOptions): Promise<Di
         await sleep(100 + Math.random() * 300);
       }
     })();
-    await options.disturb(() => committed);
+    await options.disturb(() => committed, proc.logs);
     await writing;
+    const written = Date.now();
 
     await waitUntilCovered(topics[0], workload.expected[0], brokers);
     await waitUntilCovered(topics[1], workload.expected[1], brokers);
+    const seconds = { writing: (written - started) / 1000, catchingUp: (Date.now() - written) / 1000 };
     assert.deepEqual(proc.logs.filter(isFailure), [], 'the connector never failed');
     assert.equal(await proc.stop(), 0, 'binlogd stops cleanly');
-    return { workload, topics, logs: proc.logs, writerReconnects: writer.reconnects };
+    return { workload, topics, logs: proc.logs, writerReconnects: writer.reconnects, seconds };
   } finally {
     if (proc !== undefined) await kill(proc);
     await writer.end();
@@ -89,4 +97,10 @@ export async function streamThrough(options: DisturbedStreamOptions): Promise<Di
 export async function untilCommitted(committed: () => number, n: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (committed() < n && Date.now() < deadline) await sleep(100);
+}
+
+/** Waits until `n` log lines say `msg` (or `timeoutMs` passed). */
+export async function untilLogged(logs: ReadonlyArray<Record<string, unknown>>, msg: string, n: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (logs.filter((l) => l['msg'] === msg).length < n && Date.now() < deadline) await sleep(100);
 }
