@@ -121,9 +121,10 @@ export class ConnectorSupervisor {
   /** PUT config on an existing connector: the new config takes effect in a new session. */
   reconfigure(config: ConnectorConfig): Promise<void> {
     this.retryWait?.abort();
+    // Shown at once (GET config, the PUT answer); the running session keeps its own until replaced.
+    this.settings = { ...this.settings, config };
     return this.enqueue(async () => {
       await this.release();
-      this.settings = { ...this.settings, config };
       this.attempts = 0;
       this.failure = null;
       if (this.current !== 'PAUSED' && this.current !== 'STOPPED') this.move('UNASSIGNED');
