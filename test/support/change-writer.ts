@@ -40,6 +40,21 @@ export class ChangeWriter {
     this.expected.push(...changes);
   }
 
+  /** One large transaction of `rows` inserts (multi-row statements of 1000). */
+  async bulk(rows: number): Promise<void> {
+    const tx = ++this.transactions;
+    const changes: string[] = [];
+    await this.db.beginTransaction();
+    for (let done = 0; done < rows; done += 1000) {
+      const ids = Array.from({ length: Math.min(1000, rows - done) }, () => this.nextId++);
+      await this.db.query(`INSERT INTO ${this.table} (id, v) VALUES ${ids.map((id) => `(${id}, 'b${tx}')`).join(', ')}`);
+      for (const id of ids) changes.push(`${id}:c:b${tx}`);
+      this.live.push(...ids);
+    }
+    await this.db.commit();
+    this.expected.push(...changes);
+  }
+
   /** Writes transactions back to back (a pause of `gapMs` between them) until `stop` says so. */
   async run(stop: () => boolean, gapMs = 0): Promise<void> {
     while (!stop()) {
