@@ -52,6 +52,9 @@ export class ConnectorSupervisor {
   private runningSince = 0;
   private closed = false;
   private log: Logger;
+  private markSettled!: () => void;
+  /** Resolves once the first start attempt settled (RUNNING, RESTARTING, FAILED, PAUSED or STOPPED). */
+  readonly firstSettled = new Promise<void>((resolve) => { this.markSettled = resolve; });
 
   constructor(private settings: SupervisorOptions) {
     this.wanted = settings.target ?? 'RUNNING';
@@ -247,6 +250,7 @@ export class ConnectorSupervisor {
     this.log.info({ from: this.current, to }, `state ${to}`);
     this.current = to;
     this.publish();
+    if (to !== 'UNASSIGNED') this.markSettled();
   }
 
   private publish(): void {
