@@ -52,6 +52,9 @@ export class ConnectorSupervisor {
   private runningSince = 0;
   private closed = false;
   private log: Logger;
+  private markSettled!: () => void;
+  /** Resolves once the first start attempt settled (RUNNING, RESTARTING, FAILED, PAUSED or STOPPED). */
+  readonly firstSettled = new Promise<void>((resolve) => { this.markSettled = resolve; });
 
   constructor(private settings: SupervisorOptions) {
     this.wanted = settings.target ?? 'RUNNING';
@@ -121,9 +124,10 @@ export class ConnectorSupervisor {
   /** PUT config on an existing connector: the new config takes effect in a new session. */
   reconfigure(config: ConnectorConfig): Promise<void> {
     this.retryWait?.abort();
+    // Shown at once (GET config, the PUT answer); the running session keeps its own until replaced.
+    this.settings = { ...this.settings, config };
     return this.enqueue(async () => {
       await this.release();
-      this.settings = { ...this.settings, config };
       this.attempts = 0;
       this.failure = null;
       if (this.current !== 'PAUSED' && this.current !== 'STOPPED') this.move('UNASSIGNED');
@@ -246,6 +250,7 @@ export class ConnectorSupervisor {
     this.log.info({ from: this.current, to }, `state ${to}`);
     this.current = to;
     this.publish();
+    if (to !== 'UNASSIGNED') this.markSettled();
   }
 
   private publish(): void {

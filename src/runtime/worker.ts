@@ -15,7 +15,7 @@ import { ConnectorSupervisor, type SessionFactory } from './supervisor.js';
 export interface Worker {
   readonly connectors: ReadonlyMap<string, ConnectorSupervisor>;
   readonly offsets: OffsetAdmin;
-  /** True once every connector given at start has settled (started, failed or paused). */
+  /** True once every connector given at start has made its first start attempt. */
   readonly started: boolean;
   start(): Promise<void>;
   /** Adds and starts a connector; false when the name is taken. */
@@ -66,7 +66,9 @@ export function createWorker(options: WorkerOptions): Worker {
       return started;
     },
     async start() {
-      await Promise.all([...connectors.values()].map((supervisor) => supervisor.start()));
+      // Started once each connector's first attempt settled: one that keeps retrying an
+      // unreachable server must not keep /health at "starting" forever.
+      await Promise.all([...connectors.values()].map((supervisor) => Promise.race([supervisor.start(), supervisor.firstSettled])));
       started = true;
     },
     add(connector, target) {

@@ -71,6 +71,13 @@ export function connectorRoutes(router: Router, context: RestContext): void {
     return { status: 204 };
   });
 
+  // KIP-558 active topics: binlogd does not track them yet; an empty set keeps clients that ask
+  // (kcctl describe) working.
+  router.add('GET', '/connectors/:name/topics', (request) => {
+    const supervisor = supervisorOf(context, request.params['name']!);
+    return { status: 200, body: { [supervisor.name]: { topics: [] } } };
+  });
+
   router.add('GET', '/connectors/:name/tasks', (request) => {
     const supervisor = supervisorOf(context, request.params['name']!);
     const info = connectorInfo(supervisor);
