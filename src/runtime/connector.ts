@@ -22,7 +22,7 @@ import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { notYetApplied } from './not-yet-applied.js';
 import type { Logger } from './logger.js';
-import { startSourceLag, type SourceLag } from './source-lag.js';
+import { attachSourceLag, type SourceLagSession } from './source-lag.js';
 import { StreamingPipeline, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
 
@@ -52,7 +52,7 @@ export class Connector {
   private client: BinlogClient | null = null;
   private pipeline: StreamingPipeline | null = null;
   private reconnecting: Promise<void> | null = null;
-  private sourceLag: SourceLag | null = null;
+  private sourceLag: SourceLagSession | null = null;
   /** The offset of the last record Kafka acknowledged, and the last one written to the offsets topic. */
   private acked: SourceOffset | undefined;
   private written: SourceOffset | undefined;
@@ -124,7 +124,7 @@ export class Connector {
       });
       metrics.queueCapacity.set({ connector: config.name }, config.queue.maxQueueSize);
       const pipeline = this.pipeline;
-      this.sourceLag = startSourceLag({
+      this.sourceLag = attachSourceLag({
         connector: config.name, endpoint: this.endpoint, log: this.log,
         progress: { gtids: () => pipeline.position, lastRead: () => pipeline.lastRead, stored: () => this.acked, queuedEvents: () => pipeline.queuedEvents },
       });
@@ -264,7 +264,7 @@ export class Connector {
 
   private async release(): Promise<void> {
     clearInterval(this.offsetTimer);
-    await this.sourceLag?.stop();
+    this.sourceLag?.detach();
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);

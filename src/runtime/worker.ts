@@ -6,6 +6,7 @@ import { createAvroSerializer } from '../serialize/serializer.js';
 import { createOffsetStore } from '../offsets/offset-store.js';
 import { Connector, type ConnectorServices } from './connector.js';
 import type { Logger } from './logger.js';
+import { stopAllSourceLags } from './source-lag.js';
 
 export interface Worker {
   readonly connectors: ReadonlyMap<string, Connector>;
@@ -35,6 +36,7 @@ export function createWorker(options: { config: WorkerConfig; connectors: readon
     },
     async stop() {
       await Promise.all([...connectors.values()].map((connector) => connector.stop()));
+      await stopAllSourceLags();
       registry.close();
       await offsets.close();
     },

@@ -10,6 +10,8 @@ export interface SqlEndpoint {
   user: string;
   password: string;
   connectTimeoutMs?: number;
+  /** The open connection does not keep the process alive (background monitoring). */
+  unref?: boolean;
 }
 
 export type SqlRow = Record<string, unknown>;
@@ -86,6 +88,7 @@ export async function openSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
   }
   // An idle connection dropped by the server emits 'error'; queries then fail and are mapped below.
   connection.on('error', () => undefined);
+  if (endpoint.unref) (connection as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream?.unref?.();
   return {
     async query(sql, params) {
       try {
