@@ -120,10 +120,13 @@ test('prometheus scrapes binlogd on its port and loads rule files that exist', (
   assert.equal(prom?.host, join('config', 'prometheus'));
   const config = parse(read('config/prometheus/prometheus.yml')) as {
     rule_files: string[];
-    scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
   };
   const scrape = config.scrape_configs.find((s) => s.static_configs.some((c) => c.targets.includes('binlogd:8083')));
   assert.equal(scrape?.metrics_path, '/metrics');
+  // BinlogdDown selects the scrape by this job name.
+  assert.equal(scrape?.job_name, 'binlogd');
+  assert.ok(read('config/prometheus/alerts.yml').includes(`up{job="${scrape.job_name}"} == 0`));
   assert.equal(worker.http.port, 8083);
   for (const file of config.rule_files) assert.ok(existsSync(join(root, 'config/prometheus', file)), file);
 });
