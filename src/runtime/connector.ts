@@ -30,7 +30,7 @@ import { SnapshotPhase } from './snapshot-phase.js';
 import type { SnapshotProgressReport } from './snapshot-progress.js';
 import { createTableDescriber } from './table-description.js';
 import type { Logger } from './logger.js';
-import { startSourceLag, type SourceLag } from './source-lag.js';
+import { attachSourceLag, type SourceLagSession } from './source-lag.js';
 import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
 import { StreamingPipeline, type OutgoingRecord, type RecordSerializer } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
@@ -72,7 +72,7 @@ export class Connector {
   private client: BinlogClient | null = null;
   private pipeline: StreamingPipeline | null = null;
   private reconnecting: Promise<void> | null = null;
-  private sourceLag: SourceLag | null = null;
+  private sourceLag: SourceLagSession | null = null;
   /** The offset of the last record Kafka acknowledged, and the last one written to the offsets topic. */
   private acked: SourceOffset | undefined;
   private written: SourceOffset | undefined;
@@ -179,7 +179,7 @@ export class Connector {
         return;
       }
       const pipeline = this.pipeline;
-      this.sourceLag = startSourceLag({
+      this.sourceLag = attachSourceLag({
         connector: config.name, endpoint: this.endpoint, log: this.log,
         progress: { gtids: () => pipeline.position, lastRead: () => pipeline.lastRead, stored: () => this.acked, queuedEvents: () => pipeline.queuedEvents },
       });
@@ -366,7 +366,7 @@ export class Connector {
 
   private async release(): Promise<void> {
     clearInterval(this.offsetTimer);
-    await this.sourceLag?.stop();
+    this.sourceLag?.detach();
     await this.heartbeat?.stop();
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);

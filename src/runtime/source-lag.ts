@@ -3,8 +3,14 @@
 // connector is caught up (an idle source sends nothing) or that it fell behind (a paused reader
 // sees nothing new), and MariaDB's answer to that, replication heartbeat events, needs
 // @master_heartbeat_period on the replica session and HEARTBEAT_LOG_EVENT handling, neither of
-// which zongji offers. So this polls the server's own binlog end on a connection of its own
-// (which keeps working while the connector is paused) and compares it with the read position.
+// which zongji offers. So this polls the server's own binlog end on a connection of its own and
+// compares it with the read position.
+//
+// One watcher per connector name outlives the connector's sessions: while a connector is paused,
+// stopped or failed its lag keeps rising and its stored position's retention keeps being watched
+// (that is when it matters most). A session attaches its live progress at start and leaves a
+// frozen copy at stop; deleting the connector (stopSourceLag) or the worker's shutdown
+// (stopAllSourceLags) ends the watch. The watcher's timer and socket never keep the process alive.
 import type { Logger } from './logger.js';
 import { asBinlogdError } from '../errors.js';
 import { endToEndSeconds, registerProbe } from '../metrics/registry.js';
@@ -33,11 +39,62 @@ export interface SourceLagOptions {
   intervalMs?: number;
 }
 
-export interface SourceLag {
+/** A connector session's handle on its watcher. */
+export interface SourceLagSession {
   /** Records the end-to-end time of acknowledged records carrying a source offset. */
   acked(records: ReadonlyArray<{ ackToken?: unknown }>): void;
-  /** Idempotent. */
+  /** At session stop: the watcher goes on with the position the session reached. Idempotent. */
+  detach(): void;
+}
+
+interface Watcher {
+  readonly endpoint: SqlEndpoint;
+  attach(progress: ReadProgress): void;
+  detach(progress: ReadProgress): void;
+  acked(records: ReadonlyArray<{ ackToken?: unknown }>): void;
   stop(): Promise<void>;
+}
+
+const watchers = new Map<string, Watcher>();
+
+/** Starts watching a connector (or continues its watch with a new session's progress). */
+export function attachSourceLag(options: SourceLagOptions): SourceLagSession {
+  let watcher = watchers.get(options.connector);
+  if (watcher && !sameServer(watcher.endpoint, options.endpoint)) {
+    void watcher.stop();
+    watcher = undefined;
+  }
+  if (!watcher) {
+    watcher = startWatcher(options);
+    watchers.set(options.connector, watcher);
+  }
+  const attached = watcher;
+  attached.attach(options.progress);
+  return { acked: (records) => attached.acked(records), detach: () => attached.detach(options.progress) };
+}
+
+/** Ends the watch of a deleted connector and removes its series. */
+export async function stopSourceLag(connector: string): Promise<void> {
+  const watcher = watchers.get(connector);
+  watchers.delete(connector);
+  await watcher?.stop();
+}
+
+/** Worker shutdown. */
+export async function stopAllSourceLags(): Promise<void> {
+  await Promise.all([...watchers.keys()].map(stopSourceLag));
+}
+
+function sameServer(a: SqlEndpoint, b: SqlEndpoint): boolean {
+  return a.host === b.host && a.port === b.port && a.user === b.user && a.password === b.password;
+}
+
+/** What a stopped session leaves: where it stood, nothing queued. */
+function frozen(progress: ReadProgress): ReadProgress {
+  const gtids = progress.gtids();
+  const lastRead = progress.lastRead();
+  const stored = progress.stored();
+  return { gtids: () => gtids, lastRead: () => lastRead, stored: () => stored, queuedEvents: () => 0 };
 }
 
 interface Poll {
@@ -48,8 +105,9 @@ interface Poll {
   clockOffsetMs: number;
 }
 
-export function startSourceLag(options: SourceLagOptions): SourceLag {
-  const { connector, progress, log } = options;
+function startWatcher(options: SourceLagOptions): Watcher {
+  const { connector, log } = options;
+  let progress = options.progress;
   let sql: SqlClient | null = null;
   let last: Poll | undefined;
   let caughtUpAtMs: number | undefined;
@@ -71,7 +129,7 @@ export function startSourceLag(options: SourceLagOptions): SourceLag {
 
   const poll = async (): Promise<void> => {
     try {
-      sql ??= await openSqlClient(options.endpoint);
+      sql ??= await openSqlClient({ ...options.endpoint, unref: true });
       const [state] = await sql.query('SELECT @@GLOBAL.gtid_binlog_pos AS gtids, UNIX_TIMESTAMP(NOW(6)) AS now');
       const localMs = Date.now();
       const files = (await sql.query('SHOW BINARY LOGS')).map((row) => ({ name: String(row['Log_name']), size: Number(row['File_size']) }));
@@ -132,6 +190,13 @@ export function startSourceLag(options: SourceLagOptions): SourceLag {
   }
 
   return {
+    endpoint: options.endpoint,
+    attach(next) {
+      progress = next;
+    },
+    detach(session) {
+      if (progress === session) progress = frozen(session);
+    },
     acked(records) {
       const now = serverNow();
       for (const record of records) {

@@ -11,6 +11,7 @@ import { Connector, transactionalIdOf, type ConnectorServices } from './connecto
 import type { TargetState } from './connector-state.js';
 import type { Logger } from './logger.js';
 import { ConnectorSupervisor, type SessionFactory } from './supervisor.js';
+import { stopAllSourceLags } from './source-lag.js';
 
 export interface Worker {
   readonly connectors: ReadonlyMap<string, ConnectorSupervisor>;
@@ -92,6 +93,7 @@ export function createWorker(options: WorkerOptions): Worker {
     async stop() {
       stopping = true;
       await Promise.all([...connectors.values()].map((supervisor) => supervisor.close()));
+      await stopAllSourceLags();
       registry.close();
       await store.close();
     },

@@ -10,6 +10,8 @@ export interface SqlEndpoint {
   user: string;
   password: string;
   connectTimeoutMs?: number;
+  /** The open connection does not keep the process alive (background monitoring). */
+  unref?: boolean;
 }
 
 export type SqlRow = Record<string, unknown>;
@@ -174,6 +176,7 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
     throw sqlError(error, endpoint);
   }
   connection.on('error', () => undefined);
+  if (endpoint.unref) (connection as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream?.unref?.();
   return {
     async query(sql, params) {
       try {

@@ -1,8 +1,8 @@
 // The metrics of a real connector against the real stack, scraped as Prometheus text: every
 // per-connector series SPEC lists carries the `connector` label, and binlogd_lag_seconds tells the
 // truth: 0 while idle, rising while the binlog reader is paused and writes go on, back to 0 (and
-// no bytes behind) once it has caught up. Runs the worker in-process to pause its binlog reader;
-// the REST pause of the daemon is tested over HTTP with the REST API.
+// no bytes behind) once it has caught up, and still rising after the connector's session stopped
+// (a paused or stopped connector). Runs a connector in-process to pause its binlog reader.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
@@ -10,7 +10,11 @@ import { parseConnector, parseWorkerConfig } from '../../src/config/index.js';
 import { registry } from '../../src/metrics/registry.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { createSummaryLogger } from '../../src/runtime/summary.js';
-import { createWorker } from '../../src/runtime/worker.js';
+import { createOffsetStore } from '../../src/offsets/offset-store.js';
+import { Connector } from '../../src/runtime/connector.js';
+import { stopSourceLag } from '../../src/runtime/source-lag.js';
+import { createRegistryClient } from '../../src/serialize/registry.js';
+import { createAvroSerializer } from '../../src/serialize/serializer.js';
 import { connectorDefaults } from '../support/binlogd-process.js';
 import { readAvroTopic } from '../support/avro-topic.js';
 import { connectAsRoot } from '../support/mariadb.js';
@@ -48,7 +52,11 @@ test('metrics: every series with the connector label; lag rises while the reader
   const connector = parseConnector({
     name, config: { ...connectorDefaults(), 'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'), 'snapshot.mode': 'no_data' },
   }, { env: {} }).config!;
-  const running = createWorker({ config: worker, connectors: [connector], logger, version: 'test' });
+  // What the worker gives each connector.
+  const kafka = { connection: { brokers: worker.kafka.brokers, clientId: 'metrics-test' }, log: () => undefined };
+  const registryClient = createRegistryClient({ url: worker.schemaRegistry.url });
+  const offsets = createOffsetStore({ kafka: kafka.connection, topic: worker.offsets.topic });
+  const instance = new Connector(connector, { kafka, offsets, serializer: createAvroSerializer(registryClient), logger, version: 'test' });
   const labels = { connector: name };
   const lag = async () => sampleValue(await scrape(), 'binlogd_lag_seconds', labels);
   const behind = async () => sampleValue(await scrape(), 'binlogd_behind_source_bytes', labels);
@@ -56,9 +64,8 @@ test('metrics: every series with the connector label; lag rises while the reader
     for (let id = from; id <= to; id++) await db.query(`INSERT INTO ${table} VALUES (?, 'row')`, [id]);
   };
   try {
-    await running.start();
-    const instance = running.connectors.get(name)!;
-    assert.equal(instance.state, 'RUNNING', instance.status().trace);
+    await instance.start();
+    assert.equal(instance.state, 'RUNNING', instance.failure?.message);
 
     // Idle and caught up from the start.
     await waitFor('lag 0 at start', lag, (v) => v === 0);
@@ -101,13 +108,14 @@ test('metrics: every series with the connector label; lag rises while the reader
     await waitFor('lag back to 0 once caught up', lag, (v) => v === 0);
     await waitFor('no bytes behind once caught up', behind, (v) => v === 0);
 
-    // Idle for more than two polls: still 0 although the last event gets older.
+    // Idle for more than two polls: 0 although the last event gets older. (Waits rather than
+    // asserts at once: other test runs may write to the shared server meanwhile.)
     await new Promise((resolve) => setTimeout(resolve, 12_000));
-    assert.equal(await lag(), 0);
-    assert.equal(await behind(), 0);
+    await waitFor('lag 0 while idle', lag, (v) => v === 0);
+    await waitFor('no bytes behind while idle', behind, (v) => v === 0);
 
     // The periodic summary: counts, lag and position, from the same metrics.
-    await createSummaryLogger(logger)(running.connectors.values());
+    await createSummaryLogger(logger)([instance]);
     const summary = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'summary').at(-1)!;
     assert.equal(summary['connector'], name);
     assert.equal(summary['state'], 'RUNNING');
@@ -115,11 +123,24 @@ test('metrics: every series with the connector label; lag rises while the reader
     assert.ok(Number(summary['transactions']) >= 40);
     assert.equal(summary['lagSeconds'], 0);
     assert.match(String(summary['position']), /^\d+-\d+-\d+/);
+
+    // The session stops (PUT pause / stop, or a failure): the connector is still watched, its lag
+    // rises with new writes and its stored position's retention stays visible.
+    await instance.stop();
+    await insert(41, 45);
+    await waitFor('lag to rise while the session is stopped', lag, (v) => v !== undefined && v >= 3);
+    const stopped = await scrape();
+    assert.ok(sampleValue(stopped, 'binlogd_stored_position_headroom_bytes', labels)! > 0);
+    assert.ok(sampleValue(stopped, 'binlogd_behind_source_bytes', labels)! > 0);
+    assert.equal(sampleValue(stopped, 'binlogd_queue_events', labels), 0);
   } finally {
-    await running.stop();
+    await instance.stop();
+    await stopSourceLag(name);
+    registryClient.close();
+    await offsets.close();
     await db.query(`DROP TABLE IF EXISTS ${table}`);
     await db.end();
   }
-  // A stopped connector's lag and backlog series are gone rather than frozen.
+  // A deleted connector's lag and backlog series are gone rather than frozen.
   assert.equal(await lag(), undefined);
 });

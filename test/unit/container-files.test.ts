@@ -120,10 +120,13 @@ test('prometheus scrapes binlogd on its port and loads rule files that exist', (
   assert.equal(prom?.host, join('config', 'prometheus'));
   const config = parse(read('config/prometheus/prometheus.yml')) as {
     rule_files: string[];
-    scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
   };
   const scrape = config.scrape_configs.find((s) => s.static_configs.some((c) => c.targets.includes('binlogd:8083')));
   assert.equal(scrape?.metrics_path, '/metrics');
+  // BinlogdDown selects the scrape by this job name.
+  assert.equal(scrape?.job_name, 'binlogd');
+  assert.ok(read('config/prometheus/alerts.yml').includes(`up{job="${scrape.job_name}"} == 0`));
   assert.equal(worker.http.port, 8083);
   for (const file of config.rule_files) assert.ok(existsSync(join(root, 'config/prometheus', file)), file);
 });
@@ -168,4 +171,27 @@ test('promtool accepts the rules (when installed)', (t) => {
   }
   const checked = spawnSync('promtool', ['check', 'rules', join(root, 'config/prometheus/alerts.yml')], { encoding: 'utf8' });
   assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+});
+
+test('mariadb runs config/mariadb/init, which creates the user and tables the connector files capture', () => {
+  const init = mounts(service('mariadb')).find((m) => m.container === '/docker-entrypoint-initdb.d');
+  assert.equal(init?.host, join('config', 'mariadb', 'init'));
+  const sql = readdirSync(join(root, init.host)).filter((f) => f.endsWith('.sql')).map((f) => read(join(init.host, f))).join('\n');
+  for (const file of readdirSync(join(root, 'connectors')).filter((f) => f.endsWith('.json'))) {
+    const { config } = JSON.parse(read(join('connectors', file))) as { config: Record<string, string> };
+    const user = config['database.user'] ?? '';
+    assert.match(sql, new RegExp(`CREATE USER IF NOT EXISTS '${user}'@'%'`), `${file}: ${user} is created`);
+    assert.match(sql, new RegExp(`GRANT [^;]*REPLICATION SLAVE[^;]* TO '${user}'@'%'`), `${file}: ${user} may read the binlog`);
+    for (const table of (config['table.include.list'] ?? '').split(',').filter(Boolean)) {
+      assert.match(sql, new RegExp(`CREATE TABLE IF NOT EXISTS ${table.replace('.', '\\.')} \\(`), `${file}: ${table} is created`);
+    }
+  }
+});
+
+test('the container runs the compiled daemon as an unprivileged user, and compose waits for its dependencies', () => {
+  assert.equal(lastArgs('USER'), 'node');
+  assert.match(read('Dockerfile'), /npm ci --omit=dev/);
+  const deps = service('binlogd').depends_on as Record<string, { condition?: string }>;
+  for (const name of ['mariadb', 'kafka', 'schema-registry']) assert.equal(deps[name]?.condition, 'service_healthy', name);
+  assert.match(JSON.stringify(service('prometheus').depends_on), /binlogd/);
 });
