@@ -18,6 +18,9 @@ export interface DebeziumRecord {
   key: { schema: unknown; payload: any } | null;
   value: { schema: unknown; payload: any } | null;
   headers: Record<string, string>;
+  /** The record's bytes as text, as Debezium's converter wrote them (null for a Kafka null). */
+  rawKey: string | null;
+  rawValue: string | null;
 }
 
 export interface CaptureOptions {
@@ -25,10 +28,10 @@ export interface CaptureOptions {
   tables: string[];
   /** The changes to capture; runs once Debezium is streaming. */
   write: () => Promise<void>;
-  /** Further Debezium connector properties, e.g. `decimal.handling.mode`. */
-  config?: Record<string, string>;
-  /** Further topics to capture, given Debezium's topic prefix (side topics: `p => [p, p + '.transaction']`). */
-  moreTopics?: (topicPrefix: string) => string[];
+  /** Further Debezium connector properties, e.g. `decimal.handling.mode`; a function gets the capture's topic prefix. */
+  config?: Record<string, string> | ((topicPrefix: string) => Record<string, string>);
+  /** Further topics to capture (where transforms route records), given the capture's topic prefix. */
+  topics?: (topicPrefix: string) => string[];
   timeoutMs?: number;
 }
 
@@ -50,7 +53,8 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
   const name = uniqueName('oracle');
   const topicPrefix = name;
   const markerTopic = `${topicPrefix}.${MARKER_TABLE}`;
-  const topics = [...options.tables.map((table) => `${topicPrefix}.${table}`), ...(options.moreTopics?.(topicPrefix) ?? []), markerTopic];
+  const topics = [...options.tables.map((table) => `${topicPrefix}.${table}`), markerTopic, ...(options.topics?.(topicPrefix) ?? [])];
+  const config = typeof options.config === 'function' ? options.config(topicPrefix) : options.config ?? {};
   const kafka = new Kafka({ brokers: env.kafkaBrokers, clientId: name, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -68,6 +72,8 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
         topic, partition, offset: message.offset, headers,
         key: message.key ? JSON.parse(message.key.toString()) : null,
         value: message.value ? JSON.parse(message.value.toString()) : null,
+        rawKey: message.key ? message.key.toString() : null,
+        rawValue: message.value ? message.value.toString() : null,
       });
     },
   });
@@ -87,14 +93,15 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
         'include.schema.changes': 'false',
         'schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
         'schema.history.internal.file.filename': join(repoRoot, '.stack', 'oracle', `${name}.history`),
-        ...options.config,
-        ...captureFilters(options),
+        ...config,
+        ...captureFilters(options.tables, config),
       },
     });
 
-    // Streaming has begun once a marker row written now comes back through Debezium.
+    // Streaming has begun once a marker row written now comes back through Debezium (as an
+    // envelope, or unwrapped when the capture's transforms unwrap).
     const markerSeen = (token: string) =>
-      records.some((r) => r.topic === markerTopic && r.value?.payload?.after?.token === token);
+      records.some((r) => r.topic === markerTopic && (r.value?.payload?.after?.token ?? r.value?.payload?.token) === token);
     const startToken = `start-${name}`;
     while (!markerSeen(startToken)) {
       await failIfConnectorFailed(name);
@@ -161,10 +168,9 @@ async function waitUntil(condition: () => boolean, deadline: number, what: strin
  * The marker table must be captured too: added to the table include list, or, when the test
  * filters by excluding tables, to the database include list.
  */
-function captureFilters(options: CaptureOptions): Record<string, string> {
-  const config = options.config ?? {};
+function captureFilters(tables: string[], config: Record<string, string>): Record<string, string> {
   if (config['table.exclude.list'] === undefined) {
-    return { 'table.include.list': [...options.tables, MARKER_TABLE].map(escapeRegex).join(',') };
+    return { 'table.include.list': [...tables, MARKER_TABLE].map(escapeRegex).join(',') };
   }
   const databases = config['database.include.list'];
   return databases === undefined ? {} : { 'database.include.list': `${databases},${MARKER_TABLE.split('.')[0]}` };
