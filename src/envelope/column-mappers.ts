@@ -56,6 +56,11 @@ export function applyColumnMappers(rules: ColumnsConfig, db: string, table: stri
   const source = sourceColumn(column);
   const mapper = firstMapper(rules, `${db}.${table}.${column.name}`, `${db}.${table}.${source.typeName}`);
   if (!mapper) return codec;
+  const mapped = mapColumn(mapper, source, codec);
+  return mapped === codec ? codec : { ...mapped, unmapped: codec };
+}
+
+function mapColumn(mapper: Mapper, source: SourceColumn, codec: ColumnCodec): ColumnCodec {
   const convert = codec.convert;
   const length = source.length ?? -1;
   switch (mapper.kind) {
@@ -77,7 +82,7 @@ export function applyColumnMappers(rules: ColumnsConfig, db: string, table: stri
       if (!MASKABLE_JDBC_TYPES.has(source.jdbcType)) return { ...codec, schema };
       const mask = mapper.mask;
       // Debezium's masking converter replaces every value, NULL included.
-      return { ...codec, schema, convert: () => mask };
+      return { ...codec, schema, convert: () => mask, convertsNull: true };
     }
     case 'hash': {
       const schema = withParameters(codec.schema, { masked: 'true' });
@@ -106,9 +111,7 @@ function propagated(schema: ConnectSchema, column: SourceColumn): ConnectSchema 
   if (column.scale !== null) parameters['__debezium.source.column.scale'] = String(column.scale);
   if (column.comment) parameters['__debezium.source.column.comment'] = column.comment;
   parameters['__debezium.source.column.name'] = column.name;
-  const withParams = withParameters(schema, parameters);
-  // Debezium 3.5 also writes the comment as the field's doc when it propagates the column.
-  return column.comment ? { ...withParams, doc: column.comment } : withParams;
+  return withParameters(schema, parameters);
 }
 
 function withParameters(schema: ConnectSchema, added: Record<string, string>): ConnectSchema {

@@ -9,6 +9,10 @@ export interface ColumnCodec {
   readonly name: string;
   readonly schema: ConnectSchema;
   readonly convert: (raw: unknown) => ConnectValue;
+  /** The column before column mappers (masking, truncation…): Debezium builds key fields without them. */
+  readonly unmapped?: ColumnCodec;
+  /** The converter also decides what NULL becomes (a mask replaces NULL too). */
+  readonly convertsNull?: boolean;
 }
 
 export const TRANSACTION_BLOCK_SCHEMA: ConnectSchema = struct('event.block', [
@@ -50,8 +54,9 @@ export function buildTableSchema(options: {
   const topic = dataTopic(options.topicPrefix, db, table);
   const rowSchema = struct(`${topic}.Value`, columns.map((c) => field(c.name, c.schema)), { optional: true });
   const keyCodecs = options.keyColumns.map((name) => {
-    const codec = columns.find((c) => c.name === name);
-    if (!codec) throw new Error(`key column ${name} is not a captured column of ${db}.${table}`);
+    const found = columns.find((c) => c.name === name);
+    if (!found) throw new Error(`key column ${name} is not a captured column of ${db}.${table}`);
+    const codec = found.unmapped ?? found;
     // Key columns are never optional in the key struct (a PRIMARY KEY column is NOT NULL).
     return { ...codec, schema: { ...codec.schema, optional: false } };
   });
@@ -78,7 +83,7 @@ function structBuilder(codecs: readonly ColumnCodec[]): (raw: Record<string, unk
   const names = codecs.map((c) => c.name);
   const converters = codecs.map((c) => c.convert);
   // A NOT NULL column can still arrive as null (a zero date): its converter decides the value.
-  const nullable = codecs.map((c) => c.schema.optional);
+  const nullable = codecs.map((c) => c.schema.optional && !c.convertsNull);
   // Kafka Connect's Struct.get returns a field's default for a null value, and both the Avro and
   // JSON converters read fields that way: Debezium's consumers see the default, never the null.
   const ifNull = codecs.map((c) => c.schema.defaultValue ?? null);

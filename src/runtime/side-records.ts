@@ -13,7 +13,9 @@ import type { ConnectorConfig } from '../config/index.js';
 import { HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, heartbeatRecord, heartbeatTopic } from '../envelope/heartbeat-records.js';
 import { SCHEMA_CHANGE_KEY_SCHEMA, SCHEMA_CHANGE_VALUE_SCHEMA, schemaChangeRecord, type TableChange } from '../envelope/schema-change-records.js';
 import { sourceStruct } from '../envelope/source-info.js';
-import { TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, transactionBegin, transactionEnd, transactionTopic } from '../envelope/transaction-records.js';
+import {
+  javaHashMapOrder, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, transactionBegin, transactionEnd, transactionTopic,
+} from '../envelope/transaction-records.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { EventHeader } from '../source/binlog-client.js';
 import type { OutgoingRecord, RecordSerializer, RecordSink, TableResolver } from './streaming-pipeline.js';
@@ -107,7 +109,7 @@ export class SideRecords {
     for (const ref of tables) descriptions.set(refKey(ref), await this.options.describeTable(ref.db, ref.table));
     const source = {
       ...sourceStruct(this.options.envelope.identity, {
-        timestampMs: event.header.timestampMs, db: databaseName, table: tables.map((t) => t.table).join(','),
+        timestampMs: event.header.timestampMs, db: databaseName, table: tableList(tables),
         serverId: transaction?.serverId ?? 0, gtid: transaction?.gtid ?? null, file: event.file, pos: event.header.position, row: this.lastRow,
       }),
       ...(tables.length === 0 ? { table: null } : {}),
@@ -164,6 +166,12 @@ export class SideRecords {
     const serializer = await this.options.serializer.prepare(topic, keySchema, valueSchema);
     await this.options.sink.send({ topic, key: serializer.key(key), value: serializer.value(value), headers, ...extra });
   }
+}
+
+/** source.table of a DDL: its tables comma-joined in the order of Debezium's HashSet of table ids. */
+function tableList(tables: readonly TableRef[]): string {
+  const byId = new Map(tables.map((t) => [refKey(t), t.table]));
+  return javaHashMapOrder([...byId.keys()]).map((id) => byId.get(id)!).join(',');
 }
 
 function refKey(ref: TableRef): string {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConnector } from '../../../src/config/index.js';
-import { notYetApplied } from '../../../src/runtime/not-yet-applied.js';
+import { acceptedWithoutEffect, notYetApplied } from '../../../src/runtime/not-yet-applied.js';
 
 function gaps(extra: Record<string, string>): string[] {
   const { config, problems } = parseConnector({
@@ -29,10 +29,28 @@ test('a connector file using features binlogd does not apply yet is told so, one
 });
 
 test('what binlogd does apply raises nothing', () => {
-  assert.deepEqual(gaps({ 'snapshot.mode': 'no_data', 'include.schema.changes': 'false' }), []);
+  assert.deepEqual(gaps({
+    'snapshot.mode': 'no_data', 'include.schema.changes': 'true', 'heartbeat.interval.ms': '1000', 'provide.transaction.metadata': 'true',
+    'column.mask.with.4.chars': 'a\\.b\\.c', 'column.propagate.source.type': '.*', 'skipped.operations': 'none', 'include.query': 'true',
+  }), []);
   for (const mode of ['initial', 'initial_only', 'when_needed', 'always', 'recovery']) {
-    assert.deepEqual(gaps({ 'snapshot.mode': mode, 'include.schema.changes': 'false' }), [], mode);
+    assert.deepEqual(gaps({ 'snapshot.mode': mode }), [], mode);
   }
+});
+
+test('schema.history.internal.* is explained once, as needing no history topic', () => {
+  const { config } = parseConnector({
+    name: 'c',
+    config: {
+      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector', 'database.hostname': 'h', 'database.user': 'u',
+      'database.password': 'p', 'database.server.id': '1', 'topic.prefix': 'p',
+      'schema.history.internal.kafka.bootstrap.servers': 'kafka:9092', 'schema.history.internal.kafka.topic': 'schema-changes.inventory',
+    },
+  });
+  const notes = acceptedWithoutEffect(config!);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0]!, /^schema\.history\.internal\.kafka\.bootstrap\.servers, schema\.history\.internal\.kafka\.topic: binlogd keeps no schema history topic/);
+  assert.deepEqual(acceptedWithoutEffect({ ...config!, raw: {} }), []);
 });
 
 test('delivery is mentioned only when exactly-once is turned off, as the configured mode', () => {
