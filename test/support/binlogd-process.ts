@@ -72,7 +72,11 @@ export async function startBinlogd(options: StartOptions): Promise<BinlogdProces
   const ready = options.readyMessage ?? (options.config === undefined ? /^REST API listening/ : /^streaming/);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`binlogd not ready after ${options.timeoutMs ?? 30_000} ms; logs:\n${JSON.stringify(logs.slice(-10), null, 1)}\n${stderr.join('')}`)), options.timeoutMs ?? 30_000);
+    // A daemon that never got ready must not outlive the test (it would keep capturing the shared server).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`binlogd not ready after ${options.timeoutMs ?? 30_000} ms; logs:\n${JSON.stringify(logs.slice(-10), null, 1)}\n${stderr.join('')}`));
+    }, options.timeoutMs ?? 30_000);
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
