@@ -11,7 +11,7 @@ import { Connector, transactionalIdOf, type ConnectorServices } from './connecto
 import type { TargetState } from './connector-state.js';
 import type { Logger } from './logger.js';
 import { ConnectorSupervisor, type SessionFactory } from './supervisor.js';
-import { stopAllSourceLags } from './source-lag.js';
+import { stopAllSourceLags, stopSourceLag } from './source-lag.js';
 
 export interface Worker {
   readonly connectors: ReadonlyMap<string, ConnectorSupervisor>;
@@ -84,6 +84,7 @@ export function createWorker(options: WorkerOptions): Worker {
       if (!supervisor) return false;
       connectors.delete(name);
       await supervisor.close({ forget: true });
+      await stopSourceLag(name);
       return true;
     },
     offsetRef(supervisor) {
