@@ -31,7 +31,8 @@ export function validConnector(context: RestContext, document: unknown): NonNull
   const errors = result.problems.filter((p) => p.severity === 'error');
   if (!result.config || errors.length > 0) {
     const lines = errors.map((p) => formatProblem(p).replace(/^error: /, ''));
-    throw new HttpError(400, `Connector configuration is invalid and contains the following ${lines.length} error(s):\n${lines.join('\n')}`);
+    throw new HttpError(400, `Connector configuration is invalid and contains the following ${lines.length} error(s):\n${lines.join('\n')}\n` +
+      'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`');
   }
   for (const warning of result.problems) context.logger.warn({ connector: result.config.name, property: warning.property }, formatProblem(warning));
   return result.config;

@@ -12,6 +12,7 @@ import { Router, type RestResponse } from './router.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { offsetRoutes } from './routes/offsets.js';
+import { pluginRoutes } from './routes/plugins.js';
 import { rootRoutes } from './routes/root.js';
 
 export interface RestServerOptions {
@@ -42,6 +43,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   connectorRoutes(router, context);
   lifecycleRoutes(router, context);
   offsetRoutes(router, context);
+  pluginRoutes(router, context);
   const log = context.logger.child({ component: 'http' });
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

@@ -52,6 +52,17 @@ test('every REST route, success and error cases, against a running daemon', { ti
       const plugins = await call('GET', '/connector-plugins');
       assert.deepEqual(plugins.body.map((p: any) => [p.class, p.type]), [['io.debezium.connector.mariadb.MariaDbConnector', 'source']]);
       assert.deepEqual((await call('GET', '/connectors')).body, []);
+      const definitions = await call('GET', '/connector-plugins/io.debezium.connector.mariadb.MariaDbConnector/config');
+      const port = definitions.body.find((d: any) => d.name === 'database.port');
+      assert.deepEqual([port.type, port.default_value], ['INT', '3306']);
+      assert.equal(definitions.body.find((d: any) => d.name === 'database.password').type, 'PASSWORD');
+      errorShape(await call('GET', '/connector-plugins/FileStreamSource/config'), 404, /Unknown plugin FileStreamSource/);
+      const invalid = await call('PUT', '/connector-plugins/MariaDbConnector/config/validate', { body: { ...config, name, 'database.port': 'abc' } });
+      assert.equal(invalid.body.error_count, 1);
+      const portValue = invalid.body.configs.find((c: any) => c.definition.name === 'database.port').value;
+      assert.deepEqual([portValue.value, portValue.errors.length], ['abc', 1]);
+      assert.equal(invalid.body.configs.find((c: any) => c.definition.name === 'database.password').value.value, PASSWORD_REFERENCE);
+      assert.equal((await call('PUT', '/connector-plugins/MariaDbConnector/config/validate', { body: { ...config, name } })).body.error_count, 0);
       errorShape(await call('GET', '/nothing'), 404, /HTTP 404 Not Found/);
       errorShape(await call('DELETE', '/connectors'), 405, /HTTP 405 Method Not Allowed/);
     });

@@ -1,6 +1,5 @@
-// The worker-level routes: GET / (Connect's RootResource), GET /health, GET /connector-plugins
-// and GET /metrics (Prometheus text from the one registry every metric is declared in).
-import { MARIADB_CONNECTOR_CLASS } from '../../config/kafka-connect.js';
+// The worker-level routes: GET / (Connect's RootResource), GET /health and GET /metrics
+// (Prometheus text from the one registry every metric is declared in).
 import { registry } from '../../metrics/registry.js';
 import type { RestContext } from '../context.js';
 import type { Router } from '../router.js';
@@ -16,11 +15,6 @@ export function rootRoutes(router: Router, context: RestContext, options: { comm
     if (!context.worker.started) return { status: 503, body: { status: 'starting', message: 'Worker is still starting up.', connectors } };
     return { status: 200, body: { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.', connectors } };
   });
-
-  router.add('GET', '/connector-plugins', () => ({
-    status: 200,
-    body: [{ class: MARIADB_CONNECTOR_CLASS, type: 'source', version: context.version }],
-  }));
 
   router.add('GET', '/metrics', async () => ({ status: 200, text: await registry.metrics(), contentType: registry.contentType }));
 }
