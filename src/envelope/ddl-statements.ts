@@ -38,9 +38,9 @@ export function classifyDdl(sql: string, defaultDb: string): DdlStatement | null
     const table = ref(renamed ? renamed[1]! : m[1]!);
     return { kind: 'tables', db: table.db, tables: [table], events: [{ ddl: sql, changes: [{ type: 'ALTER', ref: table }] }] };
   }
-  if ((m = new RegExp(String.raw`^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?|DROP\s+)INDEX\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?${IDENT}\s+ON\s+(${NAME})`, 'i').exec(text))) {
-    // Debezium reports an index statement with no table change (and an empty source.table).
-    return { kind: 'tables', db: ref(m[1]!).db, tables: [], events: [{ ddl: sql, changes: [] }] };
+  if (new RegExp(String.raw`^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?|DROP\s+)INDEX\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?${IDENT}\s+ON\s+${NAME}`, 'i').test(text)) {
+    // Debezium reports an index statement with no table change, in the session's database.
+    return { kind: 'tables', db: defaultDb, tables: [], events: [{ ddl: sql, changes: [] }] };
   }
   if ((m = /^DROP\s+(TEMPORARY\s+)?TABLES?\s+(IF\s+EXISTS\s+)?/i.exec(text))) {
     if (m[1]) return null;
