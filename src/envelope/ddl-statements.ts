@@ -10,9 +10,12 @@ export interface TableRef {
 
 export type DdlStatement =
   | { kind: 'truncate'; table: TableRef }
-  /** One schema change event per entry (a multi-table DROP TABLE is split, as Debezium does). */
-  | { kind: 'tables'; events: ReadonlyArray<{ ddl: string; changes: ReadonlyArray<{ type: 'CREATE' | 'ALTER' | 'DROP'; ref: TableRef }> }>; tables: readonly TableRef[] }
-  | { kind: 'database'; db: string };
+  /**
+   * One schema change event per entry (multi-table DROP TABLE and RENAME TABLE are split, as
+   * Debezium does); `tables` are what source.table lists, `db` the event's database.
+   */
+  | { kind: 'tables'; db: string; events: ReadonlyArray<{ ddl: string; changes: ReadonlyArray<{ type: 'CREATE' | 'ALTER' | 'DROP'; ref: TableRef }> }>; tables: readonly TableRef[] }
+  | { kind: 'database'; db: string; op: 'CREATE' | 'ALTER' | 'DROP' };
 
 const IDENT = String.raw`(?:\`(?:[^\`]|\`\`)+\`|[\w$]+)`;
 const NAME = String.raw`${IDENT}(?:\s*\.\s*${IDENT})?`;
@@ -28,16 +31,16 @@ export function classifyDdl(sql: string, defaultDb: string): DdlStatement | null
   if ((m = new RegExp(String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?(TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(${NAME})`, 'i').exec(text))) {
     if (m[1]) return null; // temporary tables never reach Debezium's schema
     const table = ref(m[2]!);
-    return { kind: 'tables', tables: [table], events: [{ ddl: sql, changes: [{ type: 'CREATE', ref: table }] }] };
+    return { kind: 'tables', db: table.db, tables: [table], events: [{ ddl: sql, changes: [{ type: 'CREATE', ref: table }] }] };
   }
   if ((m = new RegExp(String.raw`^ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\s+(?:IF\s+EXISTS\s+)?(${NAME})`, 'i').exec(text))) {
     const renamed = new RegExp(String.raw`\bRENAME\s+(?:TO\s+|AS\s+)?(${NAME})\s*(?:,|$)`, 'i').exec(text.slice(m[0].length));
     const table = ref(renamed ? renamed[1]! : m[1]!);
-    return { kind: 'tables', tables: [table], events: [{ ddl: sql, changes: [{ type: 'ALTER', ref: table }] }] };
+    return { kind: 'tables', db: table.db, tables: [table], events: [{ ddl: sql, changes: [{ type: 'ALTER', ref: table }] }] };
   }
-  if ((m = new RegExp(String.raw`^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?|DROP\s+)INDEX\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?${IDENT}\s+ON\s+(${NAME})`, 'i').exec(text))) {
-    const table = ref(m[1]!);
-    return { kind: 'tables', tables: [table], events: [{ ddl: sql, changes: [{ type: 'ALTER', ref: table }] }] };
+  if (new RegExp(String.raw`^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?|DROP\s+)INDEX\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?${IDENT}\s+ON\s+${NAME}`, 'i').test(text)) {
+    // Debezium reports an index statement with no table change, in the session's database.
+    return { kind: 'tables', db: defaultDb, tables: [], events: [{ ddl: sql, changes: [] }] };
   }
   if ((m = /^DROP\s+(TEMPORARY\s+)?TABLES?\s+(IF\s+EXISTS\s+)?/i.exec(text))) {
     if (m[1]) return null;
@@ -45,17 +48,23 @@ export function classifyDdl(sql: string, defaultDb: string): DdlStatement | null
     const tables = nameList(text.slice(m[0].length)).map(ref);
     // Debezium emits one event per dropped table, its DDL rewritten for that table alone.
     return {
-      kind: 'tables', tables,
+      kind: 'tables', db: tables[0]?.db ?? defaultDb, tables,
       events: tables.map((t) => ({ ddl: `DROP TABLE ${ifExists}${quoted(t)}`, changes: [{ type: 'DROP' as const, ref: t }] })),
     };
   }
   if ((m = /^RENAME\s+TABLES?\s+/i.exec(text))) {
     const pairs = [...text.slice(m[0].length).matchAll(new RegExp(String.raw`(${NAME})\s+TO\s+(${NAME})`, 'gi'))];
     const tables = pairs.map((p) => ref(p[2]!));
-    return { kind: 'tables', tables, events: [{ ddl: sql, changes: tables.map((t) => ({ type: 'ALTER' as const, ref: t })) }] };
+    // One event per pair; a name renamed again later in the statement shows no table change.
+    const events = pairs.map((p, i) => {
+      const target = tables[i]!;
+      const movedOn = pairs.slice(i + 1).some((later) => sameRef(ref(later[1]!), target));
+      return { ddl: `RENAME TABLE ${p[1]} TO ${p[2]}`, changes: movedOn ? [] : [{ type: 'ALTER' as const, ref: target }] };
+    });
+    return { kind: 'tables', db: tables[0]?.db ?? defaultDb, tables, events };
   }
-  if ((m = new RegExp(String.raw`^(?:CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(${IDENT})`, 'i').exec(text))) {
-    return { kind: 'database', db: unquote(m[1]!) };
+  if ((m = new RegExp(String.raw`^(CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(${IDENT})`, 'i').exec(text))) {
+    return { kind: 'database', db: unquote(m[2]!), op: m[1]!.toUpperCase() as 'CREATE' | 'ALTER' | 'DROP' };
   }
   return null;
 }
@@ -95,6 +104,10 @@ function nameList(text: string): string[] {
 function tableRef(name: string, defaultDb: string): TableRef {
   const parts = [...name.matchAll(new RegExp(IDENT, 'g'))].map((p) => unquote(p[0]));
   return parts.length === 2 ? { db: parts[0]!, table: parts[1]! } : { db: defaultDb, table: parts[0]! };
+}
+
+function sameRef(a: TableRef, b: TableRef): boolean {
+  return a.db === b.db && a.table === b.table;
 }
 
 function unquote(identifier: string): string {

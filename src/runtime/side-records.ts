@@ -103,7 +103,7 @@ export class SideRecords {
     const topic = this.options.schemaChangeTopic;
     if (!topic) return;
     const tables = statement.kind === 'tables' ? statement.tables : [];
-    const databaseName = tables[0]?.db ?? (statement.kind === 'database' ? statement.db : event.database);
+    const databaseName = statement.db;
     if (BUILTIN_DATABASES.has(databaseName.toLowerCase())) return;
     const descriptions = new Map<string, Awaited<ReturnType<TableDescriber>>>();
     for (const ref of tables) descriptions.set(refKey(ref), await this.options.describeTable(ref.db, ref.table));
@@ -112,7 +112,8 @@ export class SideRecords {
         timestampMs: event.header.timestampMs, db: databaseName, table: tableList(tables),
         serverId: transaction?.serverId ?? 0, gtid: transaction?.gtid ?? null, file: event.file, pos: event.header.position, row: this.lastRow,
       }),
-      ...(tables.length === 0 ? { table: null } : {}),
+      // Debezium: null for CREATE/DROP DATABASE, empty for other statements naming no table.
+      ...(tables.length === 0 ? { table: statement.kind === 'database' && statement.op !== 'ALTER' ? null : '' } : {}),
     };
     const events = statement.kind === 'tables' ? statement.events : [{ ddl: event.sql, changes: [] }];
     for (const [i, one] of events.entries()) {

@@ -23,6 +23,7 @@ export function createTableDescriber(sql: SqlClient): TableDescriber {
     const [info] = await sql.query(TABLE_QUERY, [db, table]);
     if (!info) return null;
     const rows = (await sql.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table])) as unknown as InformationSchemaColumn[];
+    if (rows.length === 0) return null; // renamed or dropped meanwhile
     let columns;
     try {
       columns = describeColumns(null, rows);
