@@ -130,13 +130,28 @@ export function startOracle(): void {
   execFileSync('bash', [join(repoRoot, 'test', 'oracle', 'oracle.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/**
+ * Kafka Connect's producer sends each topic's batches independently, so the end marker can be
+ * acknowledged before records of other topics written earlier: wait until the high watermarks
+ * stop moving and every record up to them was consumed.
+ */
 async function drainToHighWatermarks(
   admin: ReturnType<Kafka['admin']>, topics: string[], records: DebeziumRecord[], deadline: number,
 ): Promise<void> {
-  for (const topic of topics) {
-    const [end] = await admin.fetchTopicOffsets(topic);
-    const high = BigInt(end?.high ?? '0');
-    await waitUntil(() => records.filter((r) => r.topic === topic).length >= Number(high), deadline, `all records of ${topic}`);
+  let previous = '';
+  for (;;) {
+    const highs: number[] = [];
+    for (const topic of topics) {
+      const [end] = await admin.fetchTopicOffsets(topic);
+      highs.push(Number(end?.high ?? '0'));
+    }
+    for (const [i, topic] of topics.entries()) {
+      await waitUntil(() => records.filter((r) => r.topic === topic).length >= highs[i]!, deadline, `all records of ${topic}`);
+    }
+    const current = highs.join(',');
+    if (current === previous) return;
+    previous = current;
+    await sleep(1000);
   }
 }
 
