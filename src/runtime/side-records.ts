@@ -75,10 +75,12 @@ export class SideRecords {
     return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {});
   }
 
-  /** XID or COMMIT: `offset` is the position after it. */
-  end(transaction: TransactionContext | null, header: EventHeader, offset: SourceOffset): void | Promise<void> {
-    this.committed = offset;
+  /** XID or COMMIT: `offsetAfter` gives the position after it (built only when needed: this is per transaction). */
+  end(transaction: TransactionContext | null, header: EventHeader, offsetAfter: () => SourceOffset): void | Promise<void> {
     const topic = this.options.transactionTopic;
+    if (!topic && !this.options.heartbeatTopic) return;
+    const offset = offsetAfter();
+    this.committed = offset;
     if (!topic || !transaction) return;
     const { key, value } = transactionEnd(transaction.gtid, header.timestampMs, transaction.order.eventCount, transaction.order.perDataCollection);
     return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {}, { ackToken: offset });

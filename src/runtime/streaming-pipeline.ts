@@ -235,7 +235,7 @@ export class StreamingPipeline {
     const transaction = this.transaction;
     this.positions.commit();
     this.transaction = null;
-    return this.options.side?.end(transaction, header, this.offsetAfter(header, transaction));
+    return this.options.side?.end(transaction, header, () => this.offsetAfter(header, transaction));
   }
 
   /** Debezium's offset between transactions: after the event that finished one. */
