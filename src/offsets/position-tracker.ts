@@ -55,6 +55,11 @@ export class PositionTracker {
     return this.eventsInTransaction === skip.event ? skip.row : 0;
   }
 
+  /** Whether the open transaction was partly emitted before a restart (its start was already written). */
+  get resumingInside(): boolean {
+    return this.skip !== null;
+  }
+
   /** After every event inside the transaction (table maps, annotations, rows). */
   eventDone(): void {
     if (this.open) this.eventsInTransaction += 1;

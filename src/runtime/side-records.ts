@@ -66,11 +66,11 @@ export class SideRecords {
     this.lastRow = index;
   }
 
-  begin(transaction: TransactionContext, header: EventHeader): void | Promise<void> {
+  begin(transaction: TransactionContext, header: EventHeader, write = true): void | Promise<void> {
     const topic = this.options.transactionTopic;
     const timestampMs = this.lastEventMs ?? header.timestampMs;
     this.lastEventMs = header.timestampMs;
-    if (!topic) return;
+    if (!topic || !write) return;
     const { key, value } = transactionBegin(transaction.gtid, timestampMs);
     return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {});
   }

@@ -208,7 +208,8 @@ export class StreamingPipeline {
         this.transaction = { gtid: event.gtid, serverId: event.serverId, order: new TransactionOrder(event.gtid) };
         this.positions.begin(parseGtid(event.gtid), event.serverId, this.file || event.header.file, event.header.position);
         this.query = null;
-        return side?.begin(this.transaction, event.header);
+        // A transaction resumed in the middle had its BEGIN written before the restart.
+        return side?.begin(this.transaction, event.header, !this.positions.resumingInside);
       case 'rows': {
         this.options.counters.onEventRead(event.header.timestampMs);
         if (!this.tableSchemas.has(event.tableId)) return this.loadTable(event).then(() => this.emitRows(event));

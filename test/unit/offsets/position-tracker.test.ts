@@ -54,3 +54,12 @@ test("offset maps read and write in Debezium's shape, zero keys left out", () =>
   assert.throws(() => parseOffset({ pos: 4 }), /no binlog file/);
   assert.throws(() => parseOffset({ file: 'f', pos: -1 }), /pos is not a non-negative integer/);
 });
+
+test('a restart inside a transaction is known until that transaction is done', () => {
+  const inside = new PositionTracker({ gtids: '0-1-5', event: 3, row: 1 });
+  assert.equal(inside.resumingInside, true);
+  inside.begin(parseGtid('0-1-6'), 1, 'f', 4);
+  inside.commit();
+  assert.equal(inside.resumingInside, false);
+  assert.equal(new PositionTracker({ gtids: '0-1-5' }).resumingInside, false);
+});
