@@ -14,7 +14,12 @@ export type DdlStatement =
    * One schema change event per entry (multi-table DROP TABLE and RENAME TABLE are split, as
    * Debezium does); `tables` are what source.table lists, `db` the event's database.
    */
-  | { kind: 'tables'; db: string; events: ReadonlyArray<{ ddl: string; changes: ReadonlyArray<{ type: 'CREATE' | 'ALTER' | 'DROP'; ref: TableRef }> }>; tables: readonly TableRef[] }
+  | {
+      kind: 'tables'; db: string; tables: readonly TableRef[];
+      events: ReadonlyArray<{ ddl: string; changes: ReadonlyArray<{ type: 'CREATE' | 'ALTER' | 'DROP'; ref: TableRef }> }>;
+      /** Tables renamed, in statement order. */
+      renames?: ReadonlyArray<{ from: TableRef; to: TableRef }>;
+    }
   | { kind: 'database'; db: string; op: 'CREATE' | 'ALTER' | 'DROP' };
 
 const IDENT = String.raw`(?:\`(?:[^\`]|\`\`)+\`|[\w$]+)`;
@@ -36,7 +41,10 @@ export function classifyDdl(sql: string, defaultDb: string): DdlStatement | null
   if ((m = new RegExp(String.raw`^ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\s+(?:IF\s+EXISTS\s+)?(${NAME})`, 'i').exec(text))) {
     const renamed = new RegExp(String.raw`\bRENAME\s+(?:TO\s+|AS\s+)?(${NAME})\s*(?:,|$)`, 'i').exec(text.slice(m[0].length));
     const table = ref(renamed ? renamed[1]! : m[1]!);
-    return { kind: 'tables', db: table.db, tables: [table], events: [{ ddl: sql, changes: [{ type: 'ALTER', ref: table }] }] };
+    return {
+      kind: 'tables', db: table.db, tables: [table], events: [{ ddl: sql, changes: [{ type: 'ALTER', ref: table }] }],
+      ...(renamed ? { renames: [{ from: ref(m[1]!), to: table }] } : {}),
+    };
   }
   if (new RegExp(String.raw`^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?|DROP\s+)INDEX\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?${IDENT}\s+ON\s+${NAME}`, 'i').test(text)) {
     // Debezium reports an index statement with no table change, in the session's database.
@@ -61,7 +69,7 @@ export function classifyDdl(sql: string, defaultDb: string): DdlStatement | null
       const movedOn = pairs.slice(i + 1).some((later) => sameRef(ref(later[1]!), target));
       return { ddl: `RENAME TABLE ${p[1]} TO ${p[2]}`, changes: movedOn ? [] : [{ type: 'ALTER' as const, ref: target }] };
     });
-    return { kind: 'tables', db: tables[0]?.db ?? defaultDb, tables, events };
+    return { kind: 'tables', db: tables[0]?.db ?? defaultDb, tables, events, renames: pairs.map((p) => ({ from: ref(p[1]!), to: ref(p[2]!) })) };
   }
   if ((m = new RegExp(String.raw`^(CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(${IDENT})`, 'i').exec(text))) {
     return { kind: 'database', db: unquote(m[2]!), op: m[1]!.toUpperCase() as 'CREATE' | 'ALTER' | 'DROP' };

@@ -71,6 +71,12 @@ export class PositionTracker {
     return this.eventsInTransaction === skip.event ? skip.row : 0;
   }
 
+  /** Whether the open transaction was partly emitted before a restart (its start was already written). */
+  get resumingInside(): boolean {
+    // Once a transaction began, only a skip bound to it counts (a reconnect's skip names its GTID).
+    return this.open ? this.skipping : this.skip !== null;
+  }
+
   /** After every event inside the transaction (table maps, annotations, rows). */
   eventDone(): void {
     if (this.open) this.eventsInTransaction += 1;

@@ -8,10 +8,12 @@
 // it creates (topic.creation.default.partitions=1), and lets the sink create the topics.
 import type { ConnectSchema, ConnectStruct } from '../connect/schema.js';
 import { processingTime, type EnvelopeOptions, type TransactionOrder } from '../envelope/change-events.js';
-import { classifyDdl, type TableRef } from '../envelope/ddl-statements.js';
+import { classifyDdl, type DdlStatement, type TableRef } from '../envelope/ddl-statements.js';
 import type { ConnectorConfig } from '../config/index.js';
 import { HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, heartbeatRecord, heartbeatTopic } from '../envelope/heartbeat-records.js';
-import { SCHEMA_CHANGE_KEY_SCHEMA, SCHEMA_CHANGE_VALUE_SCHEMA, schemaChangeRecord, type TableChange } from '../envelope/schema-change-records.js';
+import {
+  SCHEMA_CHANGE_KEY_SCHEMA, SCHEMA_CHANGE_VALUE_SCHEMA, schemaChangeRecord, type TableChange, type TableDescription,
+} from '../envelope/schema-change-records.js';
 import { sourceStruct } from '../envelope/source-info.js';
 import {
   javaHashMapOrder, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, transactionBegin, transactionEnd, transactionTopic,
@@ -54,6 +56,8 @@ export class SideRecords {
   private lastRow = 0;
   /** The offset after the last finished transaction or DDL, for heartbeats. */
   private committed: SourceOffset | undefined;
+  /** The last description of each table seen in DDL (one small entry per table). */
+  private readonly known = new Map<string, TableDescription>();
 
   constructor(private readonly options: SideRecordOptions) {}
 
@@ -66,19 +70,21 @@ export class SideRecords {
     this.lastRow = index;
   }
 
-  begin(transaction: TransactionContext, header: EventHeader): void | Promise<void> {
+  begin(transaction: TransactionContext, header: EventHeader, write = true): void | Promise<void> {
     const topic = this.options.transactionTopic;
     const timestampMs = this.lastEventMs ?? header.timestampMs;
     this.lastEventMs = header.timestampMs;
-    if (!topic) return;
+    if (!topic || !write) return;
     const { key, value } = transactionBegin(transaction.gtid, timestampMs);
     return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {});
   }
 
-  /** XID or COMMIT: `offset` is the position after it. */
-  end(transaction: TransactionContext | null, header: EventHeader, offset: SourceOffset): void | Promise<void> {
-    this.committed = offset;
+  /** XID or COMMIT: `offsetAfter` gives the position after it (built only when needed: this is per transaction). */
+  end(transaction: TransactionContext | null, header: EventHeader, offsetAfter: () => SourceOffset): void | Promise<void> {
     const topic = this.options.transactionTopic;
+    if (!topic && !this.options.heartbeatTopic) return;
+    const offset = offsetAfter();
+    this.committed = offset;
     if (!topic || !transaction) return;
     const { key, value } = transactionEnd(transaction.gtid, header.timestampMs, transaction.order.eventCount, transaction.order.perDataCollection);
     return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {}, { ackToken: offset });
@@ -105,8 +111,7 @@ export class SideRecords {
     const tables = statement.kind === 'tables' ? statement.tables : [];
     const databaseName = statement.db;
     if (BUILTIN_DATABASES.has(databaseName.toLowerCase())) return;
-    const descriptions = new Map<string, Awaited<ReturnType<TableDescriber>>>();
-    for (const ref of tables) descriptions.set(refKey(ref), await this.options.describeTable(ref.db, ref.table));
+    const descriptions = await this.describe(statement);
     const source = {
       ...sourceStruct(this.options.envelope.identity, {
         timestampMs: event.header.timestampMs, db: databaseName, table: tableList(tables),
@@ -125,6 +130,33 @@ export class SideRecords {
       await this.send(topic, SCHEMA_CHANGE_KEY_SCHEMA, SCHEMA_CHANGE_VALUE_SCHEMA, key, value, this.options.envelope.contextHeaders,
         last && offset ? { ackToken: offset } : {});
     }
+  }
+
+  /**
+   * The tables of a DDL as INFORMATION_SCHEMA shows them now. A table renamed again or dropped
+   * since is gone there; then the description last seen under its old name stands in (renames
+   * followed), as Debezium's in-memory schema would have it.
+   */
+  private async describe(statement: Extract<DdlStatement, { kind: 'tables' | 'database' }>): Promise<Map<string, TableDescription | null>> {
+    const descriptions = new Map<string, TableDescription | null>();
+    if (statement.kind !== 'tables') return descriptions;
+    const carried = new Map(this.known);
+    for (const { from, to } of statement.renames ?? []) {
+      const before = carried.get(refKey(from));
+      carried.delete(refKey(from));
+      this.known.delete(refKey(from));
+      if (before) carried.set(refKey(to), before);
+    }
+    for (const ref of statement.tables) {
+      const key = refKey(ref);
+      const now = await this.options.describeTable(ref.db, ref.table);
+      descriptions.set(key, now ?? carried.get(key) ?? null);
+      if (now) this.known.set(key, now);
+    }
+    for (const { changes } of statement.events) {
+      for (const change of changes) if (change.type === 'DROP') this.known.delete(refKey(change.ref));
+    }
+    return descriptions;
   }
 
   /** A heartbeat at the last finished position; none before any (Debezium sends none without an offset). */

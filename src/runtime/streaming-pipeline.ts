@@ -251,7 +251,8 @@ export class StreamingPipeline {
         this.transaction = { gtid: event.gtid, serverId: event.serverId, order: new TransactionOrder(event.gtid), excluded };
         this.positions.begin(gtid, event.serverId, this.file || event.header.file, event.header.position);
         this.query = null;
-        return excluded ? undefined : side?.begin(this.transaction, event.header);
+        // A transaction resumed in the middle had its BEGIN written before the restart.
+        return excluded ? undefined : side?.begin(this.transaction, event.header, !this.positions.resumingInside);
       }
       case 'rows': {
         this.options.counters.onEventRead(event.header.timestampMs);
@@ -277,7 +278,7 @@ export class StreamingPipeline {
   private commit(header: EventHeader): void | Promise<void> {
     const transaction = this.transaction;
     this.markCommitted(header);
-    return this.options.side?.end(transaction?.excluded ? null : transaction, header, this.offsetAfter(header, transaction));
+    return this.options.side?.end(transaction?.excluded ? null : transaction, header, () => this.offsetAfter(header, transaction));
   }
 
   private markCommitted(header: EventHeader): void {

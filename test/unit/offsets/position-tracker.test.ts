@@ -112,3 +112,12 @@ test('a reconnect before a restart skip was used keeps that skip', () => {
   partly(tracker, '0-1-12', [1, 1]);
   assert.deepEqual(tracker.reconnectPoint(), { gtids: '0-1-11', event: 4, gtid: '0-1-12' });
 });
+
+test('a restart inside a transaction is known until that transaction is done', () => {
+  const inside = new PositionTracker({ gtids: '0-1-5', event: 3, row: 1 });
+  assert.equal(inside.resumingInside, true);
+  inside.begin(parseGtid('0-1-6'), 1, 'f', 4);
+  inside.commit();
+  assert.equal(inside.resumingInside, false);
+  assert.equal(new PositionTracker({ gtids: '0-1-5' }).resumingInside, false);
+});
