@@ -6,6 +6,8 @@
 // Phase 2 (latency): writes at a fixed `rate` rows/s; per row, commit returned → record read from
 // Kafka (an upper bound of commit → Kafka ack), reported as p50/p99.
 // binlogd runs as its own process (`binlogd run`), so its peak RSS (VmHWM) is the daemon's alone.
+// Its CPU time in phase 1 (both threads, from /proc) gives events per CPU second: a figure that
+// other work on the machine disturbs far less than events/s, to compare modes on a busy machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +87,7 @@ async function waitForIds(lastId: number, timeoutMs: number): Promise<void> {
 }
 
 // Phase 1: throughput.
+const cpuBefore = cpuSeconds(daemon.pid!);
 const started = performance.now();
 let written = 0;
 while (written < rows) {
@@ -100,6 +103,7 @@ while (Number((await admin.fetchTopicOffsets(topic))[0]?.high ?? 0) < rows) {
   await new Promise((resolve) => setTimeout(resolve, 10));
 }
 const finished = performance.now();
+const cpuUsed = cpuSeconds(daemon.pid!) - cpuBefore;
 await admin.disconnect();
 
 // The latency phase reads records as they arrive, from the end of what phase 1 wrote.
@@ -139,6 +143,8 @@ console.log(JSON.stringify({
   writeSeconds: round((writesDone - started) / 1000),
   endToEndSeconds: round(seconds),
   eventsPerSecond: Math.round(rows / seconds),
+  binlogdCpuSeconds: round(cpuUsed),
+  eventsPerCpuSecond: Math.round(rows / cpuUsed),
   latency: { rate, seconds: latencySeconds, p50Ms: round(percentile(50)), p99Ms: round(percentile(99)), maxMs: round(latencies.at(-1)!) },
   binlogdPeakRssMb: peakRssMb,
 }, null, 2));
@@ -164,6 +170,15 @@ function keyId(key: Buffer): number {
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** User + system CPU time of the process so far (all threads), from /proc/<pid>/stat, in seconds. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesized command name: state is field 3; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
 function readPeakRssMb(pid: number): number {

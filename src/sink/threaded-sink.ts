@@ -81,6 +81,13 @@ export const THREADED_SINK_DEFAULTS = {
 export const TRANSACTIONAL_SINK_DEFAULTS = {
   maxTransferRecords: 2000,
   maxTransferBytes: 1024 * 1024,
+  /**
+   * The worker acknowledges a whole transaction at once, up to 10,000 records (5 batches,
+   * transaction-feed.ts). With 4 batches out, the worker took them all into one transaction and
+   * this thread stalled until its commit: the pipeline and the sink took turns instead of working
+   * side by side. 10 = the transaction being committed and the next one filling up.
+   */
+  maxPendingBatches: 10,
 } as const;
 
 /**
@@ -122,7 +129,7 @@ export async function startThreadedKafkaSink(options: ThreadedKafkaSinkOptions):
   const defaults = tx === undefined ? THREADED_SINK_DEFAULTS : TRANSACTIONAL_SINK_DEFAULTS;
   const maxRecords = positiveInt('maxTransferRecords', options.maxTransferRecords ?? defaults.maxTransferRecords);
   const maxBytes = positiveInt('maxTransferBytes', options.maxTransferBytes ?? defaults.maxTransferBytes);
-  const maxPending = positiveInt('maxPendingBatches', options.maxPendingBatches ?? THREADED_SINK_DEFAULTS.maxPendingBatches);
+  const maxPending = positiveInt('maxPendingBatches', options.maxPendingBatches ?? defaults.maxPendingBatches);
   const workerData: SinkWorkerData = {
     connection: options.connection,
     logLevel: options.logLevel ?? 'warn',
