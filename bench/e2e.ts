@@ -1,6 +1,7 @@
 // End-to-end benchmark: MariaDB → binlogd → Kafka, against the local stack.
 //   npm run bench [-- --rows 200000 --columns 8 --rows-per-tx 100 --rate 2000 --latency-seconds 10
 //                     --set connector.property=value ...]
+//   npm run bench -- --snapshot [--rows 1000000]: the initial snapshot instead (bench/snapshot.ts).
 // Phase 1 (throughput): writes `rows` rows as fast as MariaDB takes them; events/s is rows divided
 // by the time from the first write until the topic's high watermark (acknowledged records) reaches them.
 // Phase 2 (latency): writes at a fixed `rate` rows/s; per row, commit returned → record read from
@@ -25,8 +26,14 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '2000' },
     'latency-seconds': { type: 'string', default: '10' },
     set: { type: 'string', multiple: true, default: [] },
+    snapshot: { type: 'boolean', default: false },
   },
 });
+// --snapshot: the snapshot benchmark instead (bench/snapshot.ts reads the same arguments).
+if (args.snapshot) {
+  await import('./snapshot.js');
+  process.exit(0);
+}
 const connectorOverrides = Object.fromEntries(args.set.map((pair) => {
   const eq = pair.indexOf('=');
   if (eq < 1) throw new Error(`--set expects property=value, got '${pair}'`);

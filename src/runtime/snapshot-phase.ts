@@ -168,9 +168,10 @@ export class SnapshotPhase {
     const planned: PlannedTable[] = [];
     for (const candidate of ordered) {
       const { db, table } = candidate;
-      const columns = (await reader.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table])).map((r) => String(r['COLUMN_NAME']));
+      const columns = (await reader.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table]))
+        .map((r) => ({ name: String(r['COLUMN_NAME']), type: String(r['DATA_TYPE']).toLowerCase() }));
       // The resolver expects the binlog's table map; the snapshot's is the table as it is now.
-      const schema = await this.options.tables.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c })) });
+      const schema = await this.options.tables.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c.name })) });
       if (!schema) continue;
       if (config.snapshot.selectOverrides.has(`${db}.${table}`)) {
         throw new BinlogdError('CONFIG_INVALID', `snapshot.select.statement.overrides.${db}.${table} is not supported yet: remove it, or use snapshot.mode=no_data`);

@@ -95,10 +95,24 @@ export function quoteName(name: string): string {
 export interface TableRead {
   db: string;
   table: string;
-  /** Columns in ordinal order. */
-  columns: readonly string[];
+  /** Columns in ordinal order, with INFORMATION_SCHEMA's DATA_TYPE. */
+  columns: ReadonlyArray<{ name: string; type: string }>;
   /** Primary key columns in key order; empty: read in one pass. */
   keyColumns: readonly string[];
+}
+
+/**
+ * The select list, giving the values the binlog row image holds where a SELECT shows them
+ * differently: ENUM index 0 (the '' of an invalid value) is absent from the row image (zongji
+ * yields null), and the zero YEAR is stored as the byte 0, which zongji reads as 1900.
+ */
+function selectList(read: TableRead): string {
+  return read.columns.map(({ name, type }) => {
+    const column = quoteName(name);
+    if (type === 'enum') return `IF(${column} + 0 = 0, NULL, ${column}) AS ${column}`;
+    if (type === 'year') return `IF(${column} + 0 = 0, 1900, ${column}) AS ${column}`;
+    return column;
+  }).join(', ');
 }
 
 /** `(k1, k2) > (a, b)` spelled out so the range optimizer uses the primary key. */
@@ -119,13 +133,13 @@ function afterKeyParams(last: readonly unknown[]): unknown[] {
 export function readChunk(reader: SnapshotSqlClient, read: TableRead, after: readonly unknown[] | null, limit: number): Promise<SqlRow[]> {
   const keys = read.keyColumns.map(quoteName).join(', ');
   const where = after ? ` WHERE ${afterKey(read.keyColumns)}` : '';
-  const sql = `SELECT ${read.columns.map(quoteName).join(', ')} FROM ${quoteName(read.db)}.${quoteName(read.table)}${where} ORDER BY ${keys} LIMIT ${limit}`;
+  const sql = `SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}${where} ORDER BY ${keys} LIMIT ${limit}`;
   return reader.query(sql, after ? afterKeyParams(after) : []);
 }
 
 /** Every row of a table without a primary key, in one streaming pass. */
 export function streamTable(reader: SnapshotSqlClient, read: TableRead, highWaterMark: number): AsyncIterable<SqlRow> {
-  return reader.stream(`SELECT ${read.columns.map(quoteName).join(', ')} FROM ${quoteName(read.db)}.${quoteName(read.table)}`, [], highWaterMark);
+  return reader.stream(`SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}`, [], highWaterMark);
 }
 
 /** Base tables and InnoDB's row estimates (TABLE_ROWS) outside the system schemas. */

@@ -169,6 +169,8 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
       decimalNumbers: false,
       dateStrings: true,
       charset: 'utf8mb4',
+      // MariaDB marks JSON columns (LONGTEXT) in its extended metadata; the binlog has their text.
+      jsonStrings: true,
       typeCast: binlogShapedValue as unknown as mysql.ConnectionOptions['typeCast'],
     });
     await connection.query("SET SESSION time_zone = '+00:00'");

@@ -33,6 +33,11 @@ export interface CaptureOptions {
   /** Further topics to capture (where transforms route records), given the capture's topic prefix. */
   topics?: (topicPrefix: string) => string[];
   timeoutMs?: number;
+  /**
+   * Take Debezium's initial snapshot of `tables` (snapshot.mode=initial, only these tables) before
+   * streaming; default: no data snapshot (no_data).
+   */
+  snapshot?: boolean;
 }
 
 export interface Capture {
@@ -90,6 +95,7 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
         'database.server.id': String(200_000 + Math.floor(Math.random() * 800_000)),
         'topic.prefix': topicPrefix,
         'snapshot.mode': 'no_data',
+        ...(options.snapshot ? { 'snapshot.mode': 'initial', 'snapshot.locking.mode': 'none', 'snapshot.include.collection.list': options.tables.map(escapeRegex).join(',') } : {}),
         'include.schema.changes': 'false',
         'schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
         'schema.history.internal.file.filename': join(repoRoot, '.stack', 'oracle', `${name}.history`),

@@ -48,9 +48,11 @@ test("offset maps read and write in Debezium's shape, zero keys left out", () =>
   const text = formatOffset({ file: 'mysql-bin.000003', pos: 1512, gtids: '0-1-1043', event: 0, row: 0, server_id: 1, ts_sec: 1719990000 });
   assert.equal(text, '{"ts_sec":1719990000,"file":"mysql-bin.000003","pos":1512,"gtids":"0-1-1043","server_id":1}');
   assert.deepEqual(parseOffset(JSON.parse(text)), { file: 'mysql-bin.000003', pos: 1512, gtids: '0-1-1043', server_id: 1, ts_sec: 1719990000 });
-  // What Kafka Connect + Debezium write, including keys binlogd does not use.
+  // What Kafka Connect + Debezium write; `snapshot` marks a snapshot in progress (`true` before 3.0.2).
   assert.deepEqual(parseOffset({ ts_sec: 1741301103, file: 'mysql-bin.000009', pos: 574318212, row: 1, server_id: 223344, event: 2, snapshot: 'INITIAL' }),
     { file: 'mysql-bin.000009', pos: 574318212, row: 1, server_id: 223344, event: 2, ts_sec: 1741301103, snapshot: 'INITIAL' });
+  assert.equal(parseOffset({ file: 'f', pos: 4, snapshot: true }).snapshot, 'INITIAL');
+  assert.equal(parseOffset({ file: 'f', pos: 4, transaction_id: 'x' }).snapshot, undefined);
   assert.throws(() => parseOffset({ pos: 4 }), /no binlog file/);
   assert.throws(() => parseOffset({ file: 'f', pos: -1 }), /pos is not a non-negative integer/);
 });

@@ -1,0 +1,126 @@
+// Snapshot benchmark: a table of `rows` rows (default 1,000,000, 8 columns like bench/e2e.ts) read
+// by binlogd's initial snapshot into Kafka with Avro, exactly once by default.
+//   npm run bench -- --snapshot [--rows 1000000 --set snapshot.max.threads=2 ...]
+// rows/s = rows / (first log line of the snapshot → last increase of the topic's high watermark,
+// i.e. every record acknowledged); peak RSS is binlogd's own (VmHWM, it runs as its own process).
+// The table is filled with sql_log_bin=0: the snapshot does not need its binlog, and the other
+// binlog readers sharing the server are spared a million row events.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadStackEnv, repoRoot, uniqueName } from '../test/support/stack-env.js';
+import { connectAsRoot } from '../test/support/mariadb.js';
+
+const { values: args } = parseArgs({
+  strict: false,
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    set: { type: 'string', multiple: true, default: [] },
+  },
+});
+const rows = Number(args.rows);
+const overrides = Object.fromEntries((args.set as string[]).map((pair) => {
+  const eq = pair.indexOf('=');
+  if (eq < 1) throw new Error(`--set expects property=value, got '${pair}'`);
+  return [pair.slice(0, eq), pair.slice(eq + 1)];
+}));
+
+const env = loadStackEnv();
+const name = uniqueName('snapbench');
+const table = `binlogd_bench.${name}`;
+const topic = `${name}.${table}`;
+const db = await connectAsRoot();
+await db.query(`CREATE DATABASE IF NOT EXISTS binlogd_bench;
+  CREATE TABLE ${table} (id BIGINT PRIMARY KEY, c1 VARCHAR(64), c2 DECIMAL(12,2), c3 DATETIME(6), c4 INT, c5 BIGINT, c6 VARCHAR(255), c7 DOUBLE)`);
+const fillStarted = performance.now();
+await db.query('SET SESSION sql_log_bin = 0');
+for (let from = 1; from <= rows; from += 100_000) {
+  const to = Math.min(rows, from + 99_999);
+  await db.query(`INSERT INTO ${table} SELECT seq, CONCAT('value-', seq, '-c1'), (seq % 100000) / 100,
+    '2024-06-01 12:34:56.123456', seq, seq, CONCAT('value-', seq, '-c6'), seq / 3 FROM seq_${from}_to_${to}`);
+}
+await db.query('ANALYZE TABLE ' + table);
+const fillSeconds = (performance.now() - fillStarted) / 1000;
+
+const kafka = new Kafka({ brokers: env.kafkaBrokers, clientId: name, logLevel: logLevel.NOTHING });
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+
+const started = performance.now();
+const { child, logs } = startBinlogd();
+let snapshotStarted: number | undefined;
+let high = 0;
+let lastIncrease = 0;
+const deadline = Date.now() + 900_000;
+for (;;) {
+  if (child.exitCode !== null) throw new Error(`binlogd exited with ${child.exitCode}`);
+  if (Date.now() > deadline) throw new Error(`timed out at ${high} of ${rows} records`);
+  snapshotStarted ??= logs.find((l) => l['msg'] === 'snapshot started') ? performance.now() : undefined;
+  const now = Number((await admin.fetchTopicOffsets(topic))[0]?.high ?? 0);
+  if (now > high) { high = now; lastIncrease = performance.now(); }
+  // Done once the snapshot has completed and the watermark (records + transaction markers) rests.
+  if (high >= rows && logs.some((l) => l['msg'] === 'streaming') && performance.now() - lastIncrease > 1000) break;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const seconds = (lastIncrease - (snapshotStarted ?? started)) / 1000;
+const completed = logs.find((l) => l['msg'] === 'snapshot completed');
+console.log(JSON.stringify({
+  rows, columns: 8, connectorOverrides: overrides,
+  fillSeconds: round(fillSeconds),
+  startToSnapshotSeconds: round(((snapshotStarted ?? started) - started) / 1000),
+  snapshotSeconds: round(seconds),
+  rowsPerSecond: Math.round(rows / seconds),
+  binlogdReportedSeconds: completed?.['seconds'],
+  binlogdPeakRssMb: peakRssMb,
+}, null, 2));
+
+child.kill('SIGTERM');
+await new Promise((resolve) => child.once('exit', resolve));
+await admin.disconnect();
+await db.query(`DROP TABLE ${table}`);
+await db.end();
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function startBinlogd(): { child: ChildProcess; logs: Array<Record<string, unknown>> } {
+  const dir = mkdtempSync(join(tmpdir(), 'binlogd-bench-'));
+  mkdirSync(join(dir, 'connectors'));
+  writeFileSync(join(dir, 'worker.json'), JSON.stringify({
+    kafka: { brokers: env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl },
+    http: { host: '127.0.0.1', port: 0 }, log: { level: 'info' },
+  }));
+  writeFileSync(join(dir, 'connectors', 'bench.json'), JSON.stringify({
+    name,
+    config: {
+      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
+      'database.hostname': env.mariadb.host, 'database.port': String(env.mariadb.port),
+      'database.user': env.mariadb.user, 'database.password': env.mariadb.password,
+      'database.server.id': String(300_000 + Math.floor(Math.random() * 100_000)),
+      'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'),
+      'snapshot.mode': 'initial',
+      ...overrides,
+    },
+  }));
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  let buffered = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      try { logs.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not a log line */ }
+    }
+  });
+  return { child, logs };
+}

@@ -1,0 +1,87 @@
+// The initial snapshot against Debezium's own: the same tables snapshotted by the real Debezium
+// connector and by binlogd, compared record by record — keys, op=r, after, the source block with
+// its snapshot markers (first, first_in_data_collection, true, last_in_data_collection, last), the
+// headers, and the registered schemas. Allowed differences: processing timestamps,
+// source.version, the topic prefix, the run id header, and the binlog position (Debezium reads
+// SHOW MASTER STATUS while other tests write; binlogd the snapshot's own position).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { captureWithDebezium, type DebeziumRecord } from '../oracle/debezium.js';
+import { connectAsRoot } from '../support/mariadb.js';
+import { uniqueName } from '../support/stack-env.js';
+import { startBinlogd } from '../support/binlogd-process.js';
+import { asJsonPayload, readAvroTopic, registeredSchema, type DecodedRecord } from '../support/avro-topic.js';
+import { fromJsonConverterSchema, type JsonConverterSchema } from '../support/connect-from-json.js';
+import { buildAvroSchema } from '../../src/serialize/avro-schema.js';
+import { DB, defaultsRows, defaultsTable as fullDefaultsTable, typesRows, typesTable } from '../support/column-types.js';
+
+// Left out, whichever path reads the table: Apicurio cannot tell the type of an Avro schema holding
+// the JSON column default '{}' (422, "Failed to discover artifact type from content"), and the test
+// reader's decoder fails on the long default 18446744073709551615 ("Do not know how to serialize a BigInt").
+const defaultsTable = (t: string, outOfDay: boolean) => fullDefaultsTable(t, outOfDay)
+  .replace("j JSON NOT NULL DEFAULT '{}', ", '').replace('biu BIGINT UNSIGNED NOT NULL DEFAULT 18446744073709551615,', '');
+
+test('binlogd snapshots what Debezium snapshots, record for record', { timeout: 300_000 }, async () => {
+  const db = await connectAsRoot();
+  const names = { types: uniqueName('ss_types'), keyless: uniqueName('ss_keyless'), defaults: uniqueName('ss_defaults'), odd: uniqueName('ss_odd'), empty: uniqueName('ss_empty') };
+  const tables = [names.types, names.keyless, names.defaults, names.odd, names.empty].map((t) => `${DB}.${t}`);
+  await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
+  await db.query(typesTable(names.types));
+  await db.query(`CREATE TABLE ${DB}.${names.keyless} (a INT, b VARCHAR(10))`);
+  await db.query(defaultsTable(names.defaults, true));
+  await db.query(`CREATE TABLE ${DB}.${names.empty} (id INT PRIMARY KEY)`);
+  for (const sql of [...typesRows(names.types), ...defaultsRows(names.defaults)]) await db.query(sql);
+  await db.query(`INSERT INTO ${DB}.${names.keyless} VALUES (1, 'x'), (2, NULL), (1, 'x')`);
+  // Debezium's snapshot fails on zero dates (java.sql.Date.valueOf in its JDBC reads), so they
+  // cannot be compared: those rows go, and zero-date defaults get real dates.
+  await db.query(`DELETE FROM ${DB}.${names.types} WHERE id = 4; DELETE FROM ${DB}.${names.defaults} WHERE id = 2;
+    UPDATE ${DB}.${names.defaults} SET dtz = '2001-01-01', dtzn = NULL, dtmz = '2001-01-01 00:00:00', tsz = '2001-01-01 00:00:00'`);
+  // ENUM index 0 (the '' an invalid value becomes in non-strict mode).
+  await db.query(`CREATE TABLE ${DB}.${names.odd} (id INT PRIMARY KEY, e ENUM('a','b'), y YEAR);
+    SET SESSION sql_mode = ''; INSERT INTO ${DB}.${names.odd} VALUES (1, 0, 2000), (2, 'b', 1999); SET SESSION sql_mode = DEFAULT`);
+
+  const prefix = uniqueName('bdsnap');
+  const include = tables.map((t) => t.replace('.', '\\.')).join(',');
+  let binlogd: Awaited<ReturnType<typeof startBinlogd>> | undefined;
+  try {
+    const capture = await captureWithDebezium({ tables, snapshot: true, write: async () => undefined, timeoutMs: 180_000 });
+    binlogd = await startBinlogd({ name: prefix, config: { 'topic.prefix': prefix, 'snapshot.mode': 'initial', 'table.include.list': include }, timeoutMs: 120_000 });
+    const markers: string[] = [];
+    for (const table of tables) {
+      const expected = capture.records.filter((r) => r.topic === `${capture.topicPrefix}.${table}`);
+      const actual = await readAvroTopic(`${prefix}.${table}`, expected.length, expected.length === 0 ? 3000 : 60_000);
+      await compareRecords(table, expected, actual, capture.topicPrefix, prefix);
+      markers.push(...expected.map((r) => String(r.value?.payload?.source?.snapshot)));
+    }
+    // The comparison covered every marker kind.
+    for (const marker of ['first', 'true', 'last_in_data_collection', 'first_in_data_collection', 'last']) assert.ok(markers.includes(marker), marker);
+  } finally {
+    const code = await binlogd?.stop();
+    if (code !== undefined && code !== 0) console.error(JSON.stringify(binlogd!.logs.slice(-8), null, 1), binlogd!.stderr.join(''));
+    await db.query(`DROP TABLE IF EXISTS ${tables.join(', ')}`);
+    await db.end();
+  }
+});
+
+async function compareRecords(table: string, expected: DebeziumRecord[], actual: DecodedRecord[], theirPrefix: string, ourPrefix: string): Promise<void> {
+  const rename = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll(theirPrefix, ourPrefix)) as T;
+  assert.deepEqual(actual.map((r) => JSON.stringify(asJsonPayload(r.key))), expected.map((r) => JSON.stringify(r.key?.payload ?? null)), `${table}: the same keys in the same order`);
+  for (let i = 0; i < expected.length; i++) {
+    const theirs = rename(expected[i]!);
+    const ours = actual[i]!;
+    const where = `${table} record ${i} (${JSON.stringify(theirs.key?.payload ?? null)})`;
+    if (theirs.key) assert.deepEqual(JSON.parse(await registeredSchema(ours.keySchemaId!)), avroFor(theirs.key.schema), `${where}: key schema`);
+    const mine = asJsonPayload(ours.value) as Record<string, any>;
+    const their = theirs.value!.payload as Record<string, any>;
+    for (const field of ['before', 'after', 'op', 'transaction']) assert.deepEqual(mine[field], their[field], `${where}: ${field}`);
+    const comparedSource = (source: Record<string, unknown>) => ({ ...source, version: undefined, ts_ms: undefined, ts_us: undefined, ts_ns: undefined, file: undefined, pos: undefined });
+    assert.deepEqual(comparedSource(mine['source']), comparedSource(their['source']), `${where}: source`);
+    assert.deepEqual(JSON.parse(await registeredSchema(ours.valueSchemaId!)), avroFor(theirs.value!.schema), `${where}: value schema`);
+    const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => k !== '__debezium.context.runId'));
+    assert.deepEqual(headers(ours.headers), headers(theirs.headers), `${where}: headers`);
+  }
+}
+
+function avroFor(schema: unknown): unknown {
+  return buildAvroSchema(fromJsonConverterSchema(schema as JsonConverterSchema)).json;
+}
