@@ -94,6 +94,10 @@ export function createExtractNewRecordState(options: Options, context: Transform
   const routeBy = options['route.by.field'];
   const replaceNull = options['replace.null.with.default'];
   const deletedSchemas = new SchemaCache<ConnectSchema, ConnectSchema>();
+  const requiredSchemas = new SchemaCache<ConnectSchema, ConnectSchema>();
+  // Debezium's unwrapped rows carry the row struct's own schema, which is required (the envelope's
+  // before/after fields are its optional variant); seen in Debezium 3.5's JsonConverter output.
+  const required = (schema: ConnectSchema): ConnectSchema => (schema.optional ? requiredSchemas.get(schema, '', () => ({ ...schema, optional: false })) : schema);
   const addedSchemas = new SchemaCache<ConnectSchema, ConnectSchema>();
   if (options['drop.fields.header.name'] !== undefined) context.warn('ExtractNewRecordState drop.fields.header.name is not supported and is ignored');
 
@@ -181,7 +185,7 @@ export function createExtractNewRecordState(options: Options, context: Transform
       deleted = route(deleted, before);
       return deleted.value === null ? deleted : withAddedFields(deleted, envelope, value);
     }
-    let unwrapped: ConnectRecord = { ...record, valueSchema: afterField.schema, value: after };
+    let unwrapped: ConnectRecord = { ...record, valueSchema: required(afterField.schema), value: after };
     if (rewrite) {
       const rewritten = withDeleted(afterField.schema, after, 'false');
       unwrapped = { ...unwrapped, valueSchema: rewritten.schema, value: rewritten.value };

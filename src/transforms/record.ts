@@ -76,11 +76,6 @@ export function headerValue(value: ConnectValue): string | Buffer {
   return headerText(value);
 }
 
-/** A copy of `record` with some properties replaced. */
-export function withChanges(record: ConnectRecord, changes: Partial<ConnectRecord>): ConnectRecord {
-  return { ...record, ...changes };
-}
-
 /**
  * A cache keyed by schema object: transforms derive output schemas from input schemas once, and
  * return the same object every time, so the converters' per-schema caches stay warm.

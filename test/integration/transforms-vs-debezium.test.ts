@@ -186,3 +186,40 @@ test('ByLogicalTableRouter merges two tables into one logical topic', { timeout:
 }));
 
 export type { DebeziumRecord };
+
+test('unwrap in its default mode: a delete becomes a null payload with the row schema (not a Kafka tombstone), tombstones dropped', { timeout: 240_000 }, () => compareWithDebezium({
+  tables: { items: '(id INT PRIMARY KEY, qty INT NOT NULL DEFAULT 1)' },
+  config: () => ({ 'transforms': 'unwrap', 'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState' }),
+  topics: (prefix, names) => [`${prefix}.${DB}.${names['items']}`],
+  write: async (db, table) => {
+    await db.query(`INSERT INTO ${table('items')} VALUES (1, 5), (2, DEFAULT)`);
+    await db.query(`DELETE FROM ${table('items')} WHERE id = 1`);
+    await db.query(`UPDATE ${table('items')} SET id = 3 WHERE id = 2`);
+  },
+}));
+
+// Every column type binlogd decodes, as JsonConverter (schemas.enable=true) writes it: numbers as
+// Java prints them, decimals and bytes in base64, defaults in the schema, nulls replaced by defaults.
+test('JsonConverter without transforms: every column type, byte for byte', { timeout: 240_000 }, () => compareWithDebezium({
+  tables: { types: `(
+    id INT PRIMARY KEY, t TINYINT, tu TINYINT UNSIGNED, s SMALLINT NOT NULL DEFAULT -5, mu MEDIUMINT UNSIGNED, b BIGINT, bu BIGINT UNSIGNED,
+    flag BIT(1), bits BIT(10), bool_col BOOLEAN, f FLOAT, d DOUBLE, price DECIMAL(10,2) NOT NULL DEFAULT 9.99, wide DECIMAL(65,30),
+    c CHAR(5), v VARCHAR(50) NOT NULL DEFAULT 'none', ctl VARCHAR(20), bin BINARY(4), vbin VARBINARY(10), doc JSON,
+    e ENUM('small','medium','large') DEFAULT 'medium', st SET('a','b','c'), dt DATE, tm TIME(3), dtm DATETIME, dtm6 DATETIME(6),
+    ts TIMESTAMP(6) NULL, yr YEAR, pt POINT)` },
+  config: () => ({}),
+  topics: (prefix, names) => [`${prefix}.${DB}.${names['types']}`],
+  write: async (db, table) => {
+    await db.query(`INSERT INTO ${table('types')} VALUES
+      (1, -128, 255, -32768, 16777215, -9223372036854775808, 18446744073709551615, b'1', b'1010101010', TRUE, 3.25, -1.5e300,
+       12345678.91, 12345678901234567890123456789012345.123456789012345678901234567890, 'abc', 'héllo wörld ✓', CONCAT('a', CHAR(1), 'b', CHAR(31), '"\\\\'),
+       0x0102, 0x00ff00, '{"k": [1, 2.5, {"x": null}]}', 'large', 'a,c', '2024-02-29', '-838:59:59.000', '1999-12-31 23:59:59',
+       '2024-06-01 12:34:56.123456', '2024-06-01 12:34:56.654321', 2155, ST_GeomFromText('POINT(1.5 -2.25)')),
+      (2, NULL, NULL, DEFAULT, NULL, NULL, NULL, NULL, NULL, NULL, 0.1, 1e-7, DEFAULT, NULL, NULL, DEFAULT, NULL, NULL, NULL, NULL,
+       DEFAULT, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+      (3, 1, 2, 3, 4, 5, 6, b'0', b'0000000001', FALSE, 16777216, 12345678.5, 0.01, -0.000000000000000000000000000001, '', '', '', 0x00, X'', '[]',
+       'small', '', '1970-01-01', '00:00:00.001', '1970-01-01 00:00:00', '1000-01-01 00:00:00.000001', '1970-01-01 00:00:01', 1901, NULL)`);
+    await db.query(`UPDATE ${table('types')} SET v = CONCAT(v, '!'), f = f * 2 WHERE id IN (1, 3)`);
+    await db.query(`DELETE FROM ${table('types')} WHERE id = 2`);
+  },
+}));

@@ -58,7 +58,7 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
   const name = uniqueName('oracle');
   const topicPrefix = name;
   const markerTopic = `${topicPrefix}.${MARKER_TABLE}`;
-  const topics = [...options.tables.map((table) => `${topicPrefix}.${table}`), markerTopic, ...(options.topics?.(topicPrefix) ?? [])];
+  const topics = [...new Set([...options.tables.map((table) => `${topicPrefix}.${table}`), markerTopic, ...(options.topics?.(topicPrefix) ?? [])])];
   const config = typeof options.config === 'function' ? options.config(topicPrefix) : options.config ?? {};
   const kafka = new Kafka({ brokers: env.kafkaBrokers, clientId: name, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();

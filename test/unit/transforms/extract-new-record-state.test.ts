@@ -54,8 +54,11 @@ test('legacy options map to the modes Debezium 3.1 applied', () => {
   assert.deepEqual(mode({ 'delete.tombstone.handling.mode': 'drop', 'drop.tombstones': 'false' }), { mode: 'drop' }, 'the new option wins');
 });
 
-test('the unwrapped schema is the row schema (optional); rewrite makes a required copy with an optional __deleted, once per schema', () => {
-  assert.equal(unwrap({})(insert)!.valueSchema, rowSchema);
+test('the unwrapped schema is the row struct\'s own (required) schema; rewrite makes a required copy with an optional __deleted, once per schema', () => {
+  const plain = unwrap({});
+  assert.deepEqual(plain(insert)!.valueSchema, { ...rowSchema, optional: false });
+  assert.equal(plain(insert)!.valueSchema, plain(update)!.valueSchema, 'one schema object');
+  assert.equal(plain(remove)!.valueSchema, rowSchema, 'a delete keeps the envelope field\'s (optional) schema with its null value');
   const t = unwrap({ 'delete.tombstone.handling.mode': 'rewrite' });
   const a = t(insert)!;
   const b = t(update)!;
