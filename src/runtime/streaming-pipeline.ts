@@ -110,9 +110,6 @@ export class StreamingPipeline {
   discardPartialTransaction(): void {
     this.transaction = null;
     this.positions.discardOpenTransaction();
-    // Table ids are per server run: after a restart the server numbers its tables anew, and an id
-    // cached here could name another table.
-    this.tableSchemas.clear();
   }
 
   /** Called by the binlog client for every event, in binlog order. */
@@ -177,6 +174,9 @@ export class StreamingPipeline {
         return this.options.sink.send(event.record);
       case 'rotate':
         this.file = event.file;
+        // Table ids are per server run, and every binlog connection starts with a rotate: after a
+        // server restart the tables are numbered anew and a cached id could name another table.
+        this.tableSchemas.clear();
         return;
       case 'tablemap':
       case 'annotate':
