@@ -156,9 +156,6 @@ export class StreamingPipeline {
    */
   prepareReconnect(): ResumePoint {
     this.transaction = null;
-    // Table ids are per server run: after a restart the server numbers its tables anew, and an id
-    // cached here could name another table.
-    this.tableSchemas.clear();
     return this.positions.reconnectPoint();
   }
 
@@ -235,6 +232,9 @@ export class StreamingPipeline {
         return side?.heartbeat();
       case 'rotate':
         this.file = event.file;
+        // Table ids are per server run, and every binlog connection starts with a rotate: after a
+        // server restart the tables are numbered anew and a cached id could name another table.
+        this.tableSchemas.clear();
         return;
       case 'annotate':
         if (this.options.includeQuery) this.query = event.statement;

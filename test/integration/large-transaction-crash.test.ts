@@ -1,0 +1,46 @@
+// binlogd SIGKILLed in the middle of a 1,000,000-row transaction and restarted: the new instance
+// fences the old one (its open Kafka transaction is aborted), resumes from the stored offset inside
+// the MariaDB transaction (Debezium's event/row counters, thousands of events deep) and the
+// read_committed consumer still counts every row exactly once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
+import { kill, sleep } from '../support/change-workload.js';
+import { countKeys, peakRssMb } from '../support/key-counter.js';
+import { connectAsRoot } from '../support/mariadb.js';
+import { uniqueName } from '../support/stack-env.js';
+
+const ROWS = 1_000_000;
+const KILL_AT = 300_000;
+
+test('SIGKILLed in the middle of a 1,000,000-row transaction: every row exactly once after the restart', { timeout: 360_000 }, async (t) => {
+  const db = await connectAsRoot();
+  const name = uniqueName('large_tx_kill');
+  const table = `binlogd_test.${name}`;
+  const topic = `${name}.${table}`;
+  const config = { 'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'), 'snapshot.mode': 'no_data' };
+  await db.query(`CREATE DATABASE IF NOT EXISTS binlogd_test; CREATE TABLE ${table} (id INT PRIMARY KEY, v VARCHAR(32), n BIGINT)`);
+  let proc: BinlogdProcess | undefined;
+  try {
+    proc = await startBinlogd({ name, config });
+    await db.query(`INSERT INTO ${table} SELECT seq, CONCAT('row-', seq), seq * 7 FROM binlogd_test.seq_1_to_${ROWS}`);
+    let seen = 0;
+    let settled = false;
+    const counting = countKeys(topic, ROWS, (distinct) => (seen = distinct), 300_000).finally(() => (settled = true));
+    while (seen < KILL_AT && !settled) await sleep(50);
+    const first = proc;
+    await kill(first);
+    const killedAt = seen;
+    proc = await startBinlogd({ name, config, timeoutMs: 60_000 });
+    const counted = await counting;
+    const resumed = proc.logs.find((l) => l['msg'] === 'resuming from the stored offset')?.['offset'] as { event?: number; row?: number } | undefined;
+    t.diagnostic(`killed with ${killedAt} rows committed; resumed at event ${resumed?.event}, row ${resumed?.row}; second instance peak RSS ${peakRssMb(proc)} MB`);
+    assert.ok((resumed?.event ?? 0) > 100, 'resumed deep inside the MariaDB transaction');
+    assert.deepEqual(counted, { records: ROWS, distinct: ROWS, duplicates: 0, others: 0 });
+    assert.equal(await proc.stop(), 0);
+  } finally {
+    if (proc !== undefined) await kill(proc);
+    await db.query(`DROP TABLE IF EXISTS ${table}`);
+    await db.end();
+  }
+});
