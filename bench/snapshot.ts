@@ -40,7 +40,7 @@ await db.query('SET SESSION sql_log_bin = 0');
 for (let from = 1; from <= rows; from += 100_000) {
   const to = Math.min(rows, from + 99_999);
   await db.query(`INSERT INTO ${table} SELECT seq, CONCAT('value-', seq, '-c1'), (seq % 100000) / 100,
-    '2024-06-01 12:34:56.123456', seq, seq, CONCAT('value-', seq, '-c6'), seq / 3 FROM seq_${from}_to_${to}`);
+    '2024-06-01 12:34:56.123456', seq, seq, CONCAT('value-', seq, '-c6'), seq / 3 FROM binlogd_bench.seq_${from}_to_${to}`);
 }
 await db.query('ANALYZE TABLE ' + table);
 const fillSeconds = (performance.now() - fillStarted) / 1000;

@@ -23,7 +23,7 @@ test('writes during the snapshot: every row once, in its final state, after stre
   const prefix = uniqueName('snapw');
   await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
   await db.query(`CREATE TABLE ${qualified} (id INT PRIMARY KEY, val INT NOT NULL, note VARCHAR(40))`);
-  await db.query(`INSERT INTO ${qualified} SELECT seq, 0, CONCAT('row ', seq) FROM seq_1_to_${ROWS}`);
+  await db.query(`INSERT INTO ${qualified} SELECT seq, 0, CONCAT('row ', seq) FROM ${DB}.seq_1_to_${ROWS}`);
 
   let writing = true;
   let writes = 0;

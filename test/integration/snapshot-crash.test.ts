@@ -22,7 +22,7 @@ test('a snapshot killed midway resumes from its last chunk and ends with every r
   const config = { 'topic.prefix': name, 'snapshot.mode': 'initial', 'snapshot.fetch.size': '2000', 'table.include.list': `${DB}\\.${table}` };
   await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
   await db.query(`CREATE TABLE ${qualified} (id INT PRIMARY KEY, a VARCHAR(40), b BIGINT, c DATETIME(6))`);
-  await db.query(`INSERT INTO ${qualified} SELECT seq, CONCAT('value ', seq), seq * 7, '2024-01-01 00:00:00' + INTERVAL seq SECOND FROM seq_1_to_${ROWS}`);
+  await db.query(`INSERT INTO ${qualified} SELECT seq, CONCAT('value ', seq), seq * 7, '2024-01-01 00:00:00' + INTERVAL seq SECOND FROM ${DB}.seq_1_to_${ROWS}`);
   const kafka = new Kafka({ brokers: loadStackEnv().kafkaBrokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
