@@ -151,11 +151,12 @@ export function createEventRouter(options: Options, context: TransformContext): 
       value = null;
     }
     const keyColumn = fieldOf(rowSchema, keyField);
+    if (keyColumn === undefined) throw new TransformError(`${keyField} is not a valid field name (table.field.event.key)`);
     const out: ConnectRecord = {
       topic: routeWhole(regex, replacement, routed) ?? routed,
       ...(partition === undefined ? {} : { partition }),
-      keySchema: keyColumn?.schema ?? { type: 'string', optional: false },
-      key: keyColumn === undefined ? null : (row[keyField] ?? null),
+      keySchema: keyColumn.schema,
+      key: row[keyField] ?? null,
       valueSchema: valueSchemaOut,
       value,
       headers,

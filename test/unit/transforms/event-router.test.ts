@@ -113,5 +113,6 @@ test('route.tombstone.on.empty.payload, table.field.event.timestamp, route.topic
   const regex = router({ ...USER, 'route.topic.regex': '(?<routedByValue>Ord).*', 'route.topic.replacement': 'x.${routedByValue}' });
   assert.equal(regex.route(outbox('c'))!.topic, 'x.Ord');
   assert.throws(() => router({ ...USER, 'table.fields.additional.placement': 'missing:header' }).route(outbox('c')), /Unable to find field missing/);
+  assert.throws(() => router({ ...USER, 'table.field.event.key': 'nope' }).route(outbox('c')), /nope is not a valid field name/);
   assert.equal(router({ ...USER, 'table.fields.additional.placement': 'missing:header', 'table.fields.additional.error.on.missing': 'false' }).route(outbox('c'))!.topic, 'events.Order');
 });

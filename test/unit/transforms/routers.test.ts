@@ -58,3 +58,19 @@ test('ByLogicalTableRouter renames the schemas and adds the physical table to th
   const noKeyField = createByLogicalTableRouter(byLogicalTableRouterOptions.parse({ 'topic.regex': '.*', 'topic.replacement': 'merged', 'key.enforce.uniqueness': 'false' }), { warn: () => undefined });
   assert.deepEqual(noKeyField(tombstone(1))!.key, { id: 1 });
 });
+
+test('predicates: TopicNameMatches, HasHeaderKey, RecordIsTombstone, and negate', async () => {
+  const { buildChain } = await import('../../../src/transforms/chain.js');
+  const route = (predicate: { type: string; options: Record<string, string> }, negate = false) => buildChain([{
+    alias: 'r', type: 'org.apache.kafka.connect.transforms.RegexRouter', options: { regex: '.*', replacement: 'routed' },
+    predicate: { alias: 'p', ...predicate }, negate,
+  }], { warn: () => undefined })[0]!.apply;
+  const record = { ...change('c', null, { id: 1, name: 'a' }), headers: { marker: 'x' } };
+  const topicIs = (r: ReturnType<ReturnType<typeof route>>) => r!.topic;
+  assert.equal(topicIs(route({ type: 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches', options: { pattern: 'p\\..*' } })(record)), 'routed');
+  assert.equal(topicIs(route({ type: 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches', options: { pattern: 'q\\..*' } })(record)), 'p.db.t');
+  assert.equal(topicIs(route({ type: 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches', options: { pattern: 'q\\..*' } }, true)(record)), 'routed');
+  assert.equal(topicIs(route({ type: 'org.apache.kafka.connect.transforms.predicates.HasHeaderKey', options: { name: 'marker' } })(record)), 'routed');
+  assert.equal(topicIs(route({ type: 'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone', options: {} })(record)), 'p.db.t');
+  assert.equal(topicIs(route({ type: 'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone', options: {} })(tombstone(1))), 'routed');
+});
