@@ -22,6 +22,7 @@ import type { SourceOffset } from '../offsets/source-offset.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { EnvelopeOptions } from '../envelope/change-events.js';
+import { gtidFilterWarning } from './gtid-filter-warning.js';
 import { Heartbeat } from './heartbeat.js';
 import { acceptedWithoutEffect, notYetApplied } from './not-yet-applied.js';
 import { explainPositionLost, startPosition } from './start-position.js';
@@ -99,6 +100,11 @@ export class Connector {
       const facts = await readServerFacts(this.sql);
       const findings = serverProblems(facts, accountOf(this.endpoint));
       for (const finding of findings.filter((f) => f.severity === 'warning')) this.log.warn({ subject: finding.subject }, finding.message);
+      const gtidWarning = gtidFilterWarning({
+        filter: this.gtidFilter, filterDmlEvents: config.filters.gtidSourceFilterDmlEvents, includes: config.filters.gtidSourceIncludes,
+        excludes: config.filters.gtidSourceExcludes, gtidBinlogPos: facts.gtidBinlogPos, serverId: facts.serverId,
+      });
+      if (gtidWarning) this.log.warn({ subject: 'gtid.source' }, gtidWarning);
       const errors = findings.filter((f) => f.severity === 'error');
       if (errors.length > 0) {
         throw new BinlogdError(errors[0]!.code, `MariaDB ${this.endpoint.host}:${this.endpoint.port} cannot be captured from:\n- ${errors.map((e) => e.message).join('\n- ')}`);
