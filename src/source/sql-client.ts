@@ -168,6 +168,8 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
       bigNumberStrings: true,
       decimalNumbers: false,
       dateStrings: true,
+      // MariaDB's JSON is LONGTEXT: the binlog carries the stored text, and mysql2 would parse it.
+      jsonStrings: true,
       charset: 'utf8mb4',
       typeCast: binlogShapedValue as unknown as mysql.ConnectionOptions['typeCast'],
     });
