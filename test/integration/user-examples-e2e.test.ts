@@ -123,6 +123,9 @@ describe("the users' connector files, unchanged, on a server with their settings
       // Nothing on the unrouted topics, nothing dead.
       for (const topic of ['dbserver.inventory.customers', 'dlq.inventory']) assert.deepEqual(await read(topic, 0, 1000), [], topic);
 
+      assert.ok(binlogd.logs.some((l) => /^schema\.history\.internal\.kafka\.bootstrap\.servers, schema\.history\.internal\.kafka\.topic: binlogd keeps no schema history/.test(String(l['msg']))),
+        'the schema history properties are explained once');
+      assert.ok(!JSON.stringify(binlogd.logs).includes(PASSWORD), 'the resolved password never appears in the logs');
       const warning = binlogd.logs.find((l) => l['subject'] === 'gtid.source');
       assert.match(String(warning?.['msg']), /gtid\.source\.includes=1 leaves out every GTID source this server has written \(1-1\)/);
 
