@@ -22,6 +22,7 @@ import type { SourceOffset } from '../offsets/source-offset.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { EnvelopeOptions } from '../envelope/change-events.js';
+import { gtidFilterWarning } from './gtid-filter-warning.js';
 import { Heartbeat } from './heartbeat.js';
 import { acceptedWithoutEffect, notYetApplied } from './not-yet-applied.js';
 import { explainPositionLost, startPosition } from './start-position.js';
@@ -32,7 +33,7 @@ import { createTableDescriber } from './table-description.js';
 import type { Logger } from './logger.js';
 import { attachSourceLag, type SourceLagSession } from './source-lag.js';
 import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
-import { StreamingPipeline, type OutgoingRecord, type RecordSerializer } from './streaming-pipeline.js';
+import { StreamingPipeline, type OutgoingRecord } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
 
 /** One session's own state; the connector's public state is the supervisor's (connector-state.ts). */
@@ -99,6 +100,11 @@ export class Connector {
       const facts = await readServerFacts(this.sql);
       const findings = serverProblems(facts, accountOf(this.endpoint));
       for (const finding of findings.filter((f) => f.severity === 'warning')) this.log.warn({ subject: finding.subject }, finding.message);
+      const gtidWarning = gtidFilterWarning({
+        filter: this.gtidFilter, filterDmlEvents: config.filters.gtidSourceFilterDmlEvents, includes: config.filters.gtidSourceIncludes,
+        excludes: config.filters.gtidSourceExcludes, gtidBinlogPos: facts.gtidBinlogPos, serverId: facts.serverId,
+      });
+      if (gtidWarning) this.log.warn({ subject: 'gtid.source' }, gtidWarning);
       const errors = findings.filter((f) => f.severity === 'error');
       if (errors.length > 0) {
         throw new BinlogdError(errors[0]!.code, `MariaDB ${this.endpoint.host}:${this.endpoint.port} cannot be captured from:\n- ${errors.map((e) => e.message).join('\n- ')}`);
@@ -140,13 +146,17 @@ export class Connector {
         } : {},
       };
       this.state = 'RUNNING';
+      // Snapshot rows, change events and side records all take the same way out (Kafka Connect
+      // applies a connector's transforms and converters to every record its task returns).
+      const records = (this.recordPath = createRecordPath(config, { serializer: this.services.serializer, log: this.log })).path;
+      const offsetRecord = (offset: SourceOffset): OutgoingRecord => offsets.offsetRecord(config.name, config.topics.prefix, { ...offset });
       this.snapshot = new SnapshotPhase({
         config, endpoint: this.endpoint, envelope, log: this.log, signal: this.stopping.signal,
         tables: createTableResolver({ sql: this.sql, config }),
-        serializer: this.tableSerializers(),
+        records,
         sink: { send: (record) => sink.send(record) },
         storedOffset: () => offsets.latest(config.name, config.topics.prefix),
-        offsetRecord: (offset) => offsets.offsetRecord(config.name, config.topics.prefix, { ...offset }),
+        offsetRecord,
       });
       const snapshotRun = this.snapshot.run();
       this.snapshotRun = snapshotRun;
@@ -154,13 +164,14 @@ export class Connector {
       const stages = {
         envelope,
         tables: createTableResolver({ sql: this.sql, config }),
-        serializer: this.tableSerializers(),
+        records,
+        offsetRecord,
         sink: { send: (record: OutgoingRecord) => sink.send(record) },
       };
       this.pipeline = new StreamingPipeline({
         envelope,
         tables: stages.tables,
-        records: (this.recordPath = createRecordPath(config, { serializer: this.services.serializer, log: this.log })).path,
+        records,
         sink: stages.sink,
         side: sideRecordsFor(config, { ...stages, describeTable: createTableDescriber(this.sql) }),
         includeQuery: config.events.includeQuery,
@@ -373,20 +384,6 @@ export class Connector {
     await this.sink?.close().catch(() => undefined);
     await this.sql?.close().catch(() => undefined);
     this.recordPath?.close();
-  }
-
-  private tableSerializers(): RecordSerializer {
-    const { serializer } = this.services;
-    return {
-      async prepare(topic, keySchema, valueSchema) {
-        const key = keySchema ? await serializer.prepareKey(topic, keySchema) : null;
-        const value = await serializer.prepareValue(topic, valueSchema);
-        return {
-          key: (struct) => (key && struct ? key.serialize(struct) : null),
-          value: (struct) => (struct ? value.serialize(struct) : null),
-        };
-      },
-    };
   }
 
   private counters() {

@@ -6,6 +6,8 @@
 // even while no captured table changes. Debezium writes schema changes and heartbeats to partition 0
 // explicitly; binlogd leaves the partition to the key hash, which is 0 on the one-partition topics
 // it creates (topic.creation.default.partitions=1), and lets the sink create the topics.
+// Like every source record in Kafka Connect, they pass the connector's transforms and converters
+// (record-path.ts): a RegexRouter whose regex matches renames them, a JsonConverter writes JSON.
 import type { ConnectSchema, ConnectStruct } from '../connect/schema.js';
 import { processingTime, type EnvelopeOptions, type TransactionOrder } from '../envelope/change-events.js';
 import { classifyDdl, type DdlStatement, type TableRef } from '../envelope/ddl-statements.js';
@@ -20,7 +22,8 @@ import {
 } from '../envelope/transaction-records.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { EventHeader } from '../source/binlog-client.js';
-import type { OutgoingRecord, RecordSerializer, RecordSink, TableResolver } from './streaming-pipeline.js';
+import type { EventOrigin } from './record-path.js';
+import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
 import type { TableDescriber } from './table-description.js';
 
 export interface SideRecordOptions {
@@ -33,8 +36,10 @@ export interface SideRecordOptions {
   heartbeatTopic?: string;
   /** Whether TRUNCATE becomes an `op=t` record (skipped.operations lacks `t`). */
   emitTruncates: boolean;
-  serializer: RecordSerializer;
+  records: RecordConversion;
   sink: RecordSink;
+  /** The offsets-topic record storing an offset whose record a transform dropped. */
+  offsetRecord: (offset: SourceOffset) => OutgoingRecord;
   tables: TableResolver;
   describeTable: TableDescriber;
 }
@@ -76,7 +81,7 @@ export class SideRecords {
     this.lastEventMs = header.timestampMs;
     if (!topic || !write) return;
     const { key, value } = transactionBegin(transaction.gtid, timestampMs);
-    return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {});
+    return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {}, origin(transaction.gtid, header));
   }
 
   /** XID or COMMIT: `offsetAfter` gives the position after it (built only when needed: this is per transaction). */
@@ -87,7 +92,7 @@ export class SideRecords {
     this.committed = offset;
     if (!topic || !transaction) return;
     const { key, value } = transactionEnd(transaction.gtid, header.timestampMs, transaction.order.eventCount, transaction.order.perDataCollection);
-    return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {}, { ackToken: offset });
+    return this.send(topic, TRANSACTION_KEY_SCHEMA, TRANSACTION_VALUE_SCHEMA, key, value, {}, origin(transaction.gtid, header), offset);
   }
 
   /**
@@ -128,7 +133,7 @@ export class SideRecords {
       const { key, value } = schemaChangeRecord({ source, processingMs: processingTime().ms, databaseName, ddl: one.ddl, changes });
       const last = i === events.length - 1;
       await this.send(topic, SCHEMA_CHANGE_KEY_SCHEMA, SCHEMA_CHANGE_VALUE_SCHEMA, key, value, this.options.envelope.contextHeaders,
-        last && offset ? { ackToken: offset } : {});
+        { table: databaseName, gtid: transaction?.gtid ?? null, file: event.file, pos: event.header.position }, last ? offset : undefined);
     }
   }
 
@@ -164,7 +169,8 @@ export class SideRecords {
     const topic = this.options.heartbeatTopic;
     if (!topic || !this.committed) return;
     const { key, value } = heartbeatRecord(this.options.envelope.identity.name, Date.now());
-    return this.send(topic, HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, key, value, {}, { ackToken: this.committed });
+    const at = this.committed;
+    return this.send(topic, HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, key, value, {}, { table: topic, gtid: null, file: at.file, pos: at.pos }, at);
   }
 
   private async truncate(
@@ -187,18 +193,36 @@ export class SideRecords {
       op: 't', ts_ms: time.ms, ts_us: time.us, ts_ns: time.ns,
     };
     // A truncate has a null key (Debezium's truncate events name no row).
-    await this.send(table.topic, table.keySchema, table.envelopeSchema, null, value, envelope.contextHeaders, offset ? { ackToken: offset } : {});
+    await this.send(table.topic, table.keySchema, table.envelopeSchema, null, value, envelope.contextHeaders,
+      { table: `${ref.db}.${ref.table}`, gtid: transaction?.gtid ?? null, file: event.file, pos: event.header.position }, offset);
   }
 
-  private async send(
+  /**
+   * Through the record path, so transforms and converters apply; the offset rides on the last
+   * outgoing record, or on an offset-only record when a transform dropped this one.
+   */
+  private send(
     topic: string, keySchema: ConnectSchema | null, valueSchema: ConnectSchema,
     key: ConnectStruct | null, value: ConnectStruct,
     headers: Readonly<Record<string, string | Buffer>>,
-    extra: Pick<OutgoingRecord, 'partition' | 'ackToken'> = {},
-  ): Promise<void> {
-    const serializer = await this.options.serializer.prepare(topic, keySchema, valueSchema);
-    await this.options.sink.send({ topic, key: serializer.key(key), value: serializer.value(value), headers, ...extra });
+    from: EventOrigin,
+    ackToken?: SourceOffset,
+  ): void | Promise<void> {
+    const converted = this.options.records.convert([{ topic, keySchema, key, valueSchema, value, headers }], from);
+    return Array.isArray(converted) ? this.sendAll(converted, ackToken) : converted.then((out) => this.sendAll(out, ackToken));
   }
+
+  private sendAll(out: OutgoingRecord[], ackToken: SourceOffset | undefined, start = 0): void | Promise<void> {
+    if (ackToken && out.length === 0) out.push(this.options.offsetRecord(ackToken));
+    for (let i = start; i < out.length; i++) {
+      const pending = this.options.sink.send(ackToken && i === out.length - 1 ? { ...out[i]!, ackToken } : out[i]!);
+      if (pending) return pending.then(() => this.sendAll(out, ackToken, i + 1));
+    }
+  }
+}
+
+function origin(gtid: string, header: EventHeader): EventOrigin {
+  return { table: '', gtid, file: header.file, pos: header.position };
 }
 
 /** source.table of a DDL: its tables comma-joined in the order of Debezium's HashSet of table ids. */
@@ -214,7 +238,7 @@ function refKey(ref: TableRef): string {
 /** The side records a connector's configuration asks for. */
 export function sideRecordsFor(
   config: Pick<ConnectorConfig, 'topics' | 'events' | 'heartbeat'>,
-  services: Pick<SideRecordOptions, 'envelope' | 'serializer' | 'sink' | 'tables' | 'describeTable'>,
+  services: Pick<SideRecordOptions, 'envelope' | 'records' | 'sink' | 'offsetRecord' | 'tables' | 'describeTable'>,
 ): SideRecords {
   const { topics, events, heartbeat } = config;
   return new SideRecords({

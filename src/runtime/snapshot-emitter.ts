@@ -1,5 +1,5 @@
-// Snapshot rows → `op=r` records, sent one at a time through the connector's sink, whichever
-// table reader they come from. Like Debezium's BufferingSnapshotChangeRecordReceiver, the newest
+// Snapshot rows → `op=r` records, sent one at a time through the connector's record path
+// (transforms, converters, error policy) and sink, whichever table reader they come from. Like Debezium's BufferingSnapshotChangeRecordReceiver, the newest
 // record is held back until the next one arrives, so the snapshot's final record can still be
 // marked `last` and carry the completed offset (the one without the `snapshot` key).
 import type { ConnectStruct } from '../connect/schema.js';
@@ -9,7 +9,8 @@ import type { TableSchema } from '../envelope/table-schema.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { SnapshotPosition } from '../source/snapshot-reader.js';
 import { snapshotOffset, type SnapshotState } from './snapshot-state.js';
-import type { OutgoingRecord, RecordSink, TableSerializer } from './streaming-pipeline.js';
+import { snapshotTimestamps } from './snapshot-timestamps.js';
+import type { OutgoingRecord, RecordConversion, RecordSink } from './streaming-pipeline.js';
 
 /** Debezium's SnapshotRecord values, as RelationalSnapshotChangeEventSource.setSnapshotMarker places them. */
 export type SnapshotMarker = 'first' | 'first_in_data_collection' | 'true' | 'last_in_data_collection' | 'last';
@@ -24,7 +25,16 @@ export function snapshotMarker(at: { firstTable: boolean; lastTable: boolean; fi
 
 export interface SnapshotTable {
   schema: TableSchema;
-  serializer: TableSerializer;
+}
+
+export interface SnapshotEmitterOptions {
+  envelope: EnvelopeOptions;
+  position: SnapshotPosition;
+  records: RecordConversion;
+  sink: RecordSink;
+  state: SnapshotState;
+  /** The offsets-topic record storing an offset whose record a transform or the error policy dropped. */
+  offsetRecord: (offset: SourceOffset) => OutgoingRecord;
 }
 
 interface Held {
@@ -40,7 +50,7 @@ export class SnapshotEmitter {
   private turn: Promise<void> = Promise.resolve();
   private state: SnapshotState;
 
-  constructor(private readonly options: { envelope: EnvelopeOptions; position: SnapshotPosition; sink: RecordSink; state: SnapshotState }) {
+  constructor(private readonly options: SnapshotEmitterOptions) {
     this.state = options.state;
   }
 
@@ -82,6 +92,8 @@ export class SnapshotEmitter {
     const { envelope, position } = this.options;
     const time = processingTime();
     const schema = table.schema;
+    const rowForm = snapshotTimestamps(schema.rowSchema);
+    const keyForm = snapshotTimestamps(schema.keySchema);
     // Debezium stamps snapshot rows with the time they were read; one stamp per chunk.
     const source = sourceStruct(envelope.identity, {
       timestampMs: Number(time.ms), db: schema.db, table: schema.table, serverId: 0, gtid: null,
@@ -91,13 +103,13 @@ export class SnapshotEmitter {
       const raw = rows[i]!;
       const value: ConnectStruct = {
         before: null,
-        after: schema.row(raw),
+        after: rowForm(schema.row(raw)),
         source: { ...source, snapshot: markers[i]! },
         transaction: null,
         op: 'r',
         ts_ms: time.ms, ts_us: time.us, ts_ns: time.ns,
       };
-      const next: Held = { table, key: schema.key(raw), value, ...(i === rows.length - 1 ? { ackToken } : {}) };
+      const next: Held = { table, key: keyForm(schema.key(raw)), value, ...(i === rows.length - 1 ? { ackToken } : {}) };
       const previous = this.held;
       this.held = next;
       if (previous) {
@@ -108,14 +120,27 @@ export class SnapshotEmitter {
   }
 
   private send(held: Held): void | Promise<void> {
-    const record: OutgoingRecord = {
-      topic: held.table.schema.topic,
-      key: held.table.serializer.key(held.key),
-      value: held.table.serializer.value(held.value),
-      headers: this.options.envelope.contextHeaders,
-      ...(held.ackToken ? { ackToken: held.ackToken } : {}),
-    };
+    const { schema } = held.table;
+    const { position, records } = this.options;
     this.emitted++;
-    return this.options.sink.send(record);
+    const converted = records.convert(
+      [{ topic: schema.topic, keySchema: schema.keySchema, key: held.key, valueSchema: schema.envelopeSchema, value: held.value, headers: this.options.envelope.contextHeaders }],
+      { table: `${schema.db}.${schema.table}`, gtid: null, file: position.file, pos: position.pos },
+    );
+    return Array.isArray(converted) ? this.sendAll(converted, held.ackToken) : converted.then((out) => this.sendAll(out, held.ackToken));
+  }
+
+  /**
+   * The chunk's offset rides on the last outgoing record; when a transform dropped the record
+   * (or errors.tolerance=all skipped it without a dead letter topic), it is stored on its own, so
+   * the snapshot's progress and completion still reach the offsets topic.
+   */
+  private sendAll(out: OutgoingRecord[], ackToken: SourceOffset | undefined, from = 0): void | Promise<void> {
+    if (ackToken && out.length === 0) out.push(this.options.offsetRecord(ackToken));
+    for (let i = from; i < out.length; i++) {
+      const record = out[i]!;
+      const pending = this.options.sink.send(ackToken && i === out.length - 1 ? { ...record, ackToken } : record);
+      if (pending) return pending.then(() => this.sendAll(out, ackToken, i + 1));
+    }
   }
 }

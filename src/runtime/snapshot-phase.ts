@@ -1,8 +1,8 @@
 // The initial snapshot of one connector, run at start before streaming: decides by snapshot.mode
 // and the stored offset whether to snapshot (snapshot-plan.ts), opens a consistent snapshot, reads
 // every captured table in primary-key chunks (several tables at once up to snapshot.max.threads)
-// and sends `op=r` records through the connector's serializer and sink, the offset with each
-// chunk. Streaming then starts from the snapshot's GTID position.
+// and sends `op=r` records through the connector's record path (transforms, converters, error
+// policy) and sink, the offset with each chunk. Streaming then starts from the snapshot's GTID position.
 //
 // After a crash the read view is gone: the remaining chunks are read from a new snapshot, while
 // the records and the streaming start keep the FIRST snapshot's position. Streaming then re-applies
@@ -25,13 +25,13 @@ import { SnapshotEmitter, snapshotMarker, type SnapshotTable } from './snapshot-
 import { DEFAULT_CHUNK_ROWS, orderTables, planSnapshot, snapshotIncludes } from './snapshot-plan.js';
 import { SnapshotProgress, type SnapshotProgressReport } from './snapshot-progress.js';
 import { completedOffset, decodeSnapshotState, EMPTY_SNAPSHOT_STATE, withRowEmitted, withTableDone, type SnapshotState } from './snapshot-state.js';
-import type { OutgoingRecord, RecordSerializer, RecordSink, TableResolver } from './streaming-pipeline.js';
+import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
 
 export interface SnapshotPhaseOptions {
   config: ConnectorConfig;
   endpoint: SqlEndpoint;
   tables: TableResolver;
-  serializer: RecordSerializer;
+  records: RecordConversion;
   sink: RecordSink;
   envelope: EnvelopeOptions;
   /** The connector's stored offset map, if any. */
@@ -126,7 +126,8 @@ export class SnapshotPhase {
       log.info({ position, tables: tables.length, resumed: resume !== undefined, readPosition: opened.position, threads: opened.readers.length },
         resume ? 'resuming the snapshot from its last emitted rows' : 'snapshot started');
       progress.start();
-      const emitter = new SnapshotEmitter({ envelope: this.options.envelope, position, sink: this.options.sink, state });
+      const { envelope, records, sink, offsetRecord } = this.options;
+      const emitter = new SnapshotEmitter({ envelope, position, records, sink, state, offsetRecord });
       const queue = tables.filter((t) => !state.done.has(t.id));
       const chunkRows = snap.fetchSize ?? DEFAULT_CHUNK_ROWS;
       const worker = async (reader: SnapshotSqlClient): Promise<void> => {
@@ -176,10 +177,9 @@ export class SnapshotPhase {
       if (config.snapshot.selectOverrides.has(`${db}.${table}`)) {
         throw new BinlogdError('CONFIG_INVALID', `snapshot.select.statement.overrides.${db}.${table} is not supported yet: remove it, or use snapshot.mode=no_data`);
       }
-      const serializer = await this.options.serializer.prepare(schema.topic, schema.keySchema, schema.envelopeSchema);
       planned.push({
         id: `${db}.${table}`, db, table, columns, keyColumns: await primaryKeyOf(reader, db, table),
-        index: planned.length, estimatedRows: candidate.estimatedRows, target: { schema, serializer },
+        index: planned.length, estimatedRows: candidate.estimatedRows, target: { schema },
       });
     }
     return planned;

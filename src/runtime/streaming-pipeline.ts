@@ -3,7 +3,6 @@
 // Events queue up in arrival order and are processed synchronously wherever possible; the only
 // waits are a table seen for the first time (metadata + schema registration) and a full sink.
 // A queue over capacity pauses the binlog connection, so memory stays bounded.
-import type { ConnectSchema, ConnectStruct } from '../connect/schema.js';
 import { emitChange, processingTime, TransactionOrder, type ChangeRecord, type EnvelopeOptions } from '../envelope/change-events.js';
 import { sourceStruct } from '../envelope/source-info.js';
 import type { TableSchema } from '../envelope/table-schema.js';
@@ -18,17 +17,6 @@ import type { SideRecords } from './side-records.js';
 
 /** What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat ticks. */
 type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' };
-
-/** Serializes one table's keys and values; synchronous once prepared (the snapshot's path). */
-export interface TableSerializer {
-  key(value: ConnectStruct | null): Buffer | null;
-  value(value: ConnectStruct | null): Buffer | null;
-}
-
-export interface RecordSerializer {
-  /** Registers a table's key and value schemas (once) and returns its serializer. */
-  prepare(topic: string, keySchema: ConnectSchema | null, valueSchema: ConnectSchema): Promise<TableSerializer>;
-}
 
 /** Change records → outgoing records (transforms, converters, error policy: record-path.ts). */
 export interface RecordConversion {

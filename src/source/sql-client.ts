@@ -168,9 +168,9 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
       bigNumberStrings: true,
       decimalNumbers: false,
       dateStrings: true,
-      charset: 'utf8mb4',
-      // MariaDB marks JSON columns (LONGTEXT) in its extended metadata; the binlog has their text.
+      // MariaDB's JSON is LONGTEXT: the binlog carries the stored text, and mysql2 would parse it.
       jsonStrings: true,
+      charset: 'utf8mb4',
       typeCast: binlogShapedValue as unknown as mysql.ConnectionOptions['typeCast'],
     });
     await connection.query("SET SESSION time_zone = '+00:00'");

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './stack-env.js';
 
-export type PrivateService = 'mariadb' | 'kafka';
+/** `mariadb-user-example`: a private MariaDB with our users' settings (GTID domain 1, compressed binlog). */
+export type PrivateService = 'mariadb' | 'mariadb-user-example' | 'kafka';
 
 export interface PrivateStack {
   dir: string;
@@ -43,6 +44,7 @@ export async function startPrivateStack(services: readonly PrivateService[]): Pr
     BINLOGD_STACK_DIR: dir,
     STACK_LIB_DIR: join(repoRoot, '.stack', 'lib'),
     STACK_MARIADB_PORT: String(mariadbPort),
+    STACK_MARIADB_USER_EXAMPLE_PORT: String(mariadbPort),
     STACK_KAFKA_PORT: String(kafkaPort),
     STACK_KAFKA_CONTROLLER_PORT: String(controllerPort),
     STACK_START_TIMEOUT: '120',

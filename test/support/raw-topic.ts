@@ -13,9 +13,9 @@ export interface RawRecord {
   headers: Record<string, string>;
 }
 
-/** Reads a topic from the beginning until `expected` records arrived. */
-export async function readRawTopic(topic: string, expected: number, timeoutMs = 60_000): Promise<RawRecord[]> {
-  const kafka = new Kafka({ brokers: loadStackEnv().kafkaBrokers, clientId: 'raw-topic-reader', logLevel: logLevel.NOTHING });
+/** Reads a topic from the beginning until `expected` records arrived; `brokers`: another Kafka than the shared one. */
+export async function readRawTopic(topic: string, expected: number, timeoutMs = 60_000, brokers?: string[]): Promise<RawRecord[]> {
+  const kafka = new Kafka({ brokers: brokers ?? loadStackEnv().kafkaBrokers, clientId: 'raw-topic-reader', logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: uniqueName('raw_reader') });
   const out: RawRecord[] = [];
   await consumer.connect();

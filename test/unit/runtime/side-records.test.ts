@@ -15,7 +15,11 @@ function setup(tables: Record<string, TableDescription>) {
     envelope: { identity: { version: 'v', name: 'p' }, tombstonesOnDelete: true, provideTransactionMetadata: true, contextHeaders: {} },
     schemaChangeTopic: 'p', transactionTopic: 'p.transaction', heartbeatTopic: '__debezium-heartbeat.p', emitTruncates: false,
     // The "serialized" record is the struct itself, so the test can look at it.
-    serializer: { prepare: async () => ({ key: (k) => k as unknown as Buffer, value: (v) => v as unknown as Buffer }) },
+    records: {
+      convert: (records) => records.map((r) => ({ topic: r.topic, key: r.key as unknown as Buffer, value: r.value as unknown as Buffer, headers: r.headers })),
+      eventFailed: (error) => { throw error; },
+    },
+    offsetRecord: (o) => ({ topic: 'offsets', key: null, value: Buffer.from(JSON.stringify(o)) }),
     sink: { send: (record: OutgoingRecord) => { sent.push({ topic: record.topic, key: record.key as never, value: record.value as never, ackToken: record.ackToken }); } },
     tables: { resolve: async () => null },
     describeTable: async (db, table) => tables[`${db}.${table}`] ?? null,

@@ -1,10 +1,93 @@
+// Snapshot records take the connector's record path: transforms and converters apply to `op=r`
+// records as to streamed ones, and a chunk's offset reaches the sink even when a transform drops
+// the record that carried it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SnapshotEmitter, snapshotMarker, type SnapshotTable } from '../../../src/runtime/snapshot-emitter.js';
-import { decodeSnapshotState, encodeSnapshotState, EMPTY_SNAPSHOT_STATE, withRowEmitted, withTableDone } from '../../../src/runtime/snapshot-state.js';
-import type { OutgoingRecord } from '../../../src/runtime/streaming-pipeline.js';
+import pino from 'pino';
+import { buildTableSchema, type ColumnCodec } from '../../../src/envelope/table-schema.js';
 import type { SourceOffset } from '../../../src/offsets/source-offset.js';
-import type { ConnectStruct } from '../../../src/connect/schema.js';
+import { ErrorPolicy } from '../../../src/runtime/error-policy.js';
+import { RecordPath } from '../../../src/runtime/record-path.js';
+import { SnapshotEmitter, snapshotMarker, type SnapshotMarker } from '../../../src/runtime/snapshot-emitter.js';
+import { decodeSnapshotState, encodeSnapshotState, EMPTY_SNAPSHOT_STATE, withRowEmitted, withTableDone } from '../../../src/runtime/snapshot-state.js';
+import { snapshotTimestamps, trimFraction } from '../../../src/runtime/snapshot-timestamps.js';
+import type { OutgoingRecord } from '../../../src/runtime/streaming-pipeline.js';
+import { createConverter, JSON_CONVERTER } from '../../../src/serialize/converters.js';
+import { buildChain } from '../../../src/transforms/chain.js';
+import type { ChainStep } from '../../../src/transforms/chain.js';
+
+const columns: ColumnCodec[] = [
+  { name: 'id', schema: { type: 'int32', optional: false }, convert: (v) => Number(v) },
+  { name: 'name', schema: { type: 'string', optional: true }, convert: (v) => String(v) },
+];
+const table = { schema: buildTableSchema({ topicPrefix: 'dbserver', db: 'inventory', table: 'customers', columns, keyColumns: ['id'] }) };
+const position = { file: 'mysql-bin.000003', pos: 154, gtids: '0-1-10' };
+const json = (schemasEnable: boolean) => ({ class: JSON_CONVERTER, schemasEnable, decimalFormat: 'BASE64', replaceNullWithDefault: true } as const);
+const noAvro = () => { throw new Error('no Avro in this test'); };
+
+function emitterWith(transforms: readonly ChainStep[], sent: OutgoingRecord[]): SnapshotEmitter {
+  const errors = new ErrorPolicy({ connector: 'c', tolerance: 'none', logEnable: false, logIncludeMessages: false, eventProcessing: 'fail', maxRecordBytes: 1_048_576, log: pino({ level: 'silent' }) });
+  const records = new RecordPath({ transforms, key: createConverter('key', json(false), noAvro), value: createConverter('value', json(false), noAvro), maxRecordBytes: 1_048_576, errors });
+  return new SnapshotEmitter({
+    envelope: { identity: { version: '0.1.0', name: 'dbserver' }, tombstonesOnDelete: true, provideTransactionMetadata: false, contextHeaders: {} },
+    position, records, sink: { send: (record) => { sent.push(record); } }, state: EMPTY_SNAPSHOT_STATE,
+    offsetRecord: (offset) => ({ topic: 'offsets', key: Buffer.from('k'), value: Buffer.from(JSON.stringify(offset)) }),
+  });
+}
+
+const rows = [{ id: 1, name: 'a' }, { id: 2, name: 'b' }, { id: 3, name: 'c' }];
+const markers: SnapshotMarker[] = ['first', 'true', 'true'];
+const completed: SourceOffset = { file: position.file, pos: position.pos, gtids: position.gtids };
+
+test('snapshot records pass the transforms and the connector converters (route + unwrap, JSON without schemas)', async () => {
+  const sent: OutgoingRecord[] = [];
+  const transforms = buildChain([
+    { alias: 'route', type: 'org.apache.kafka.connect.transforms.RegexRouter', options: { regex: '([^.]+)\\.([^.]+)\\.([^.]+)', replacement: 'events.$3' }, negate: false },
+    { alias: 'unwrap', type: 'io.debezium.transforms.ExtractNewRecordState', options: { 'drop.tombstones': 'false', 'delete.handling.mode': 'rewrite' }, negate: false },
+  ], { warn: () => undefined });
+  const emitter = emitterWith(transforms, sent);
+  // Two chunks: the first one's offset goes on its last record (id 2).
+  await emitter.emit(table, rows.slice(0, 2), markers.slice(0, 2), (state) => state);
+  await emitter.emit(table, rows.slice(2), markers.slice(2), (state) => state);
+  await emitter.finish(completed);
+  assert.deepEqual(sent.map((r) => r.topic), ['events.customers', 'events.customers', 'events.customers']);
+  assert.deepEqual(sent.map((r) => JSON.parse(r.value!.toString())), [
+    { id: 1, name: 'a', __deleted: 'false' }, { id: 2, name: 'b', __deleted: 'false' }, { id: 3, name: 'c', __deleted: 'false' },
+  ]);
+  assert.deepEqual(JSON.parse(sent[0]!.key!.toString()), { id: 1 });
+  // The chunk's offset on its last record; the completed offset on the snapshot's last.
+  assert.equal(sent[1]!.ackToken?.gtids, position.gtids);
+  assert.notEqual(sent[1]!.ackToken?.snapshot, undefined);
+  assert.equal(sent[0]!.ackToken, undefined);
+  assert.deepEqual(sent[2]!.ackToken, completed);
+});
+
+test('a transform that drops the record carrying an offset: the offset is sent on its own', async () => {
+  const sent: OutgoingRecord[] = [];
+  const dropThree: ChainStep = { alias: 'drop', type: 'test.Drop', apply: (record) => ((record.key as { id: number }).id === 3 ? null : record) };
+  const emitter = emitterWith([dropThree], sent);
+  await emitter.emit(table, rows, markers, (state) => state);
+  await emitter.finish(completed);
+  assert.deepEqual(sent.map((r) => r.topic), ['dbserver.inventory.customers', 'dbserver.inventory.customers', 'offsets']);
+  assert.deepEqual(sent[2]!.ackToken, completed);
+  assert.deepEqual(JSON.parse(sent[2]!.value!.toString()), completed);
+  assert.equal(emitter.count, 3);
+});
+
+test("TIMESTAMP(n) values in snapshot rows print as Debezium's snapshot reader prints them: trailing fraction zeros dropped", () => {
+  assert.equal(trimFraction('2024-01-02T03:04:05.500Z'), '2024-01-02T03:04:05.5Z');
+  assert.equal(trimFraction('2024-06-30T23:59:59.000Z'), '2024-06-30T23:59:59Z');
+  assert.equal(trimFraction('2024-06-30T23:59:59.123456Z'), '2024-06-30T23:59:59.123456Z');
+  assert.equal(trimFraction('2024-06-30T23:59:59Z'), '2024-06-30T23:59:59Z');
+  const schema = { type: 'struct', optional: false, fields: [
+    { name: 'at', schema: { type: 'string', optional: true, name: 'io.debezium.time.ZonedTimestamp' } },
+    { name: 'note', schema: { type: 'string', optional: true } },
+  ] } as const;
+  const row = { at: '2024-01-02T03:04:05.100Z', note: '1.000Z' };
+  assert.deepEqual(snapshotTimestamps(schema)(row), { at: '2024-01-02T03:04:05.1Z', note: '1.000Z' });
+  const unchanged = { at: null, note: 'x' };
+  assert.equal(snapshotTimestamps(schema)(unchanged), unchanged);
+});
 
 test('markers as RelationalSnapshotChangeEventSource.setSnapshotMarker places them', () => {
   const m = (firstTable: boolean, lastTable: boolean, firstRow: boolean, lastRow: boolean) => snapshotMarker({ firstTable, lastTable, firstRow, lastRow });
@@ -23,29 +106,4 @@ test('the snapshot state survives the offset as JSON, bytes included', () => {
   assert.deepEqual(back.at.get('db.b'), [Buffer.from([0, 255])]);
   assert.equal(back.at.has('db.a'), false);
   assert.throws(() => decodeSnapshotState('{"done":[]}'), /not a binlogd snapshot state/);
-});
-
-test('the emitter holds the newest record back: the final one becomes last with the completed offset', async () => {
-  const sent: OutgoingRecord[] = [];
-  const values: ConnectStruct[] = [];
-  const table = {
-    schema: { db: 'db', table: 't', topic: 'p.db.t', row: (r: Record<string, unknown>) => ({ id: r['id'] }), key: (r: Record<string, unknown>) => ({ id: r['id'] }) },
-    serializer: { key: () => Buffer.from('k'), value: (v: ConnectStruct | null) => { values.push(v!); return Buffer.from('v'); } },
-  } as unknown as SnapshotTable;
-  const position = { file: 'f', pos: 4, gtids: '0-1-9' };
-  const emitter = new SnapshotEmitter({
-    envelope: { identity: { version: 'x', name: 'p' }, tombstonesOnDelete: true, provideTransactionMetadata: false, contextHeaders: {} },
-    position, sink: { send: (r) => { sent.push(r); } }, state: EMPTY_SNAPSHOT_STATE,
-  });
-  await emitter.emit(table, [{ id: 1 }, { id: 2 }], ['first', 'true'], (s) => withRowEmitted(s, 'db.t', [2]));
-  assert.equal(sent.length, 1, 'the chunk\'s last record is held');
-  await emitter.emit(table, [{ id: 3 }], ['last'], (s) => withTableDone(s, 'db.t'));
-  await emitter.finish({ file: 'f', pos: 4, gtids: '0-1-9' });
-  assert.equal(sent.length, 3);
-  assert.deepEqual(values.map((v) => [(v['after'] as ConnectStruct)['id'], (v['source'] as ConnectStruct)['snapshot'], v['op']]), [[1, 'first', 'r'], [2, 'true', 'r'], [3, 'last', 'r']]);
-  const tokens = sent.map((r) => r.ackToken as SourceOffset | undefined);
-  assert.equal(tokens[0], undefined);
-  assert.equal(tokens[1]!.snapshot, 'INITIAL');
-  assert.deepEqual(decodeSnapshotState(tokens[1]!.snapshot_chunks!).at.get('db.t'), [2]);
-  assert.deepEqual(tokens[2], { file: 'f', pos: 4, gtids: '0-1-9' }, 'the last record completes the snapshot');
 });
