@@ -221,12 +221,18 @@ export class SnapshotPhase {
       await emit(rows, true);
       return;
     }
-    let after = resumeAfter;
+    // The next chunk is read while this one is converted and sent: the server and the sink overlap.
+    const read = (after: readonly unknown[] | null) => {
+      const pending = readChunk(reader, table, after, chunkRows);
+      pending.catch(() => undefined); // awaited below, unless sending failed first
+      return pending;
+    };
+    let next = read(resumeAfter);
     for (;;) {
       this.options.signal.throwIfAborted();
-      const rows = await readChunk(reader, table, after, chunkRows);
+      const rows = await next;
       const done = rows.length < chunkRows;
-      if (rows.length > 0) after = keyOf(rows[rows.length - 1]!);
+      if (!done) next = read(keyOf(rows[rows.length - 1]!));
       await emit(rows, done);
       if (done) return;
     }
