@@ -99,12 +99,17 @@ export class SnapshotEmitter {
       timestampMs: Number(time.ms), db: schema.db, table: schema.table, serverId: 0, gtid: null,
       file: position.file, pos: position.pos, row: 0,
     });
+    // One source block per marker in the chunk (most rows share 'true').
+    const sources = new Map<SnapshotMarker, ConnectStruct>();
     for (let i = 0; i < rows.length; i++) {
       const raw = rows[i]!;
+      const marker = markers[i]!;
+      let rowSource = sources.get(marker);
+      if (!rowSource) sources.set(marker, rowSource = { ...source, snapshot: marker });
       const value: ConnectStruct = {
         before: null,
         after: rowForm(schema.row(raw)),
-        source: { ...source, snapshot: markers[i]! },
+        source: rowSource,
         transaction: null,
         op: 'r',
         ts_ms: time.ms, ts_us: time.us, ts_ns: time.ns,

@@ -49,6 +49,13 @@ export interface SnapshotOutcome {
   stream: boolean;
 }
 
+/**
+ * Rows between two offsets at most (a chunk has one at its end when smaller). Each offset may end
+ * a Kafka transaction, and each commit costs a round trip: 1,000 was 30% slower in the bench. The
+ * transactional sink cuts a batch without an offset at 16 × 2,000 records, losing exactness.
+ */
+const OFFSET_EVERY_ROWS = 10_000;
+
 interface PlannedTable extends TableRead {
   id: string;
   index: number;
@@ -203,11 +210,17 @@ export class SnapshotPhase {
       held = done ? null : batch.pop() ?? null;
       const markers = batch.map((_, i) => snapshotMarker({ firstTable, lastTable, firstRow: firstRow && i === 0, lastRow: done && i === batch.length - 1 }));
       if (batch.length > 0) firstRow = false;
-      const last = batch[batch.length - 1];
-      await emitter.emit(table.target, batch, markers, (state) => {
-        if (done) return withTableDone(state, table.id);
-        return last && table.keyColumns.length > 0 ? withRowEmitted(state, table.id, keyOf(last)) : state;
-      });
+      // An offset every OFFSET_EVERY_ROWS rows: the exactly-once sink cuts its transactions at
+      // offsets, and a batch waiting too long for one loses exactness (threaded-sink.ts).
+      for (let from = 0; from === 0 || from < batch.length; from += OFFSET_EVERY_ROWS) {
+        const slice = batch.slice(from, from + OFFSET_EVERY_ROWS);
+        const final = from + OFFSET_EVERY_ROWS >= batch.length;
+        const last = slice[slice.length - 1];
+        await emitter.emit(table.target, slice, markers.slice(from, from + OFFSET_EVERY_ROWS), (state) => {
+          if (done && final) return withTableDone(state, table.id);
+          return last && table.keyColumns.length > 0 ? withRowEmitted(state, table.id, keyOf(last)) : state;
+        });
+      }
       progress.rowsEmitted(table.id, batch.length);
     };
 
@@ -221,12 +234,18 @@ export class SnapshotPhase {
       await emit(rows, true);
       return;
     }
-    let after = resumeAfter;
+    // The next chunk is read while this one is converted and sent: the server and the sink overlap.
+    const read = (after: readonly unknown[] | null) => {
+      const pending = readChunk(reader, table, after, chunkRows);
+      pending.catch(() => undefined); // awaited below, unless sending failed first
+      return pending;
+    };
+    let next = read(resumeAfter);
     for (;;) {
       this.options.signal.throwIfAborted();
-      const rows = await readChunk(reader, table, after, chunkRows);
+      const rows = await next;
       const done = rows.length < chunkRows;
-      if (rows.length > 0) after = keyOf(rows[rows.length - 1]!);
+      if (!done) next = read(keyOf(rows[rows.length - 1]!));
       await emit(rows, done);
       if (done) return;
     }

@@ -79,4 +79,4 @@ export function snapshotIncludes(includeCollections: readonly RegExp[]): (db: st
 }
 
 /** Rows per chunk when snapshot.fetch.size is unset. */
-export const DEFAULT_CHUNK_ROWS = 10_000;
+export const DEFAULT_CHUNK_ROWS = 4096;

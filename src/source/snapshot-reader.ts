@@ -115,6 +115,12 @@ function selectList(read: TableRead): string {
   }).join(', ');
 }
 
+const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection']);
+
+function hasGeometry(read: TableRead): boolean {
+  return read.columns.some((c) => SPATIAL.has(c.type));
+}
+
 /** `(k1, k2) > (a, b)` spelled out so the range optimizer uses the primary key. */
 function afterKey(keyColumns: readonly string[]): string {
   const terms = keyColumns.map((_, i) => {
@@ -134,12 +140,12 @@ export function readChunk(reader: SnapshotSqlClient, read: TableRead, after: rea
   const keys = read.keyColumns.map(quoteName).join(', ');
   const where = after ? ` WHERE ${afterKey(read.keyColumns)}` : '';
   const sql = `SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}${where} ORDER BY ${keys} LIMIT ${limit}`;
-  return reader.query(sql, after ? afterKeyParams(after) : []);
+  return reader.select(sql, after ? afterKeyParams(after) : [], hasGeometry(read));
 }
 
 /** Every row of a table without a primary key, in one streaming pass. */
 export function streamTable(reader: SnapshotSqlClient, read: TableRead, highWaterMark: number): AsyncIterable<SqlRow> {
-  return reader.stream(`SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}`, [], highWaterMark);
+  return reader.stream(`SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}`, [], hasGeometry(read), highWaterMark);
 }
 
 /** Base tables and InnoDB's row estimates (TABLE_ROWS) outside the system schemas. */

@@ -137,11 +137,13 @@ export async function openSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
 
 /** A connection whose rows carry the raw values zongji yields for the same columns (snapshot reads). */
 export interface SnapshotSqlClient extends SqlClient {
+  /** A query whose GEOMETRY values stay raw bytes (the per-value hook slows every row: only when needed). */
+  select(sql: string, params: unknown[], rawGeometry: boolean): Promise<SqlRow[]>;
   /**
    * Rows of one query as they arrive, with backpressure: the socket is paused while the consumer
    * holds `highWaterMark` rows, so a table of any size streams in bounded memory.
    */
-  stream(sql: string, params?: unknown[], highWaterMark?: number): AsyncIterable<SqlRow>;
+  stream(sql: string, params: unknown[], rawGeometry: boolean, highWaterMark?: number): AsyncIterable<SqlRow>;
 }
 
 // The text protocol sends GEOMETRY as the server stores it (4-byte SRID + WKB), the same bytes the
@@ -171,7 +173,6 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
       // MariaDB's JSON is LONGTEXT: the binlog carries the stored text, and mysql2 would parse it.
       jsonStrings: true,
       charset: 'utf8mb4',
-      typeCast: binlogShapedValue as unknown as mysql.ConnectionOptions['typeCast'],
     });
     await connection.query("SET SESSION time_zone = '+00:00'");
   } catch (error) {
@@ -188,10 +189,18 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
         throw sqlError(error, endpoint);
       }
     },
-    async *stream(sql, params, highWaterMark = 1000) {
+    async select(sql, params, rawGeometry) {
+      try {
+        const [rows] = await connection.query({ sql, ...(rawGeometry ? { typeCast: binlogShapedValue as unknown as mysql.QueryOptions['typeCast'] } : {}) }, params);
+        return rows as SqlRow[];
+      } catch (error) {
+        throw sqlError(error, endpoint);
+      }
+    },
+    async *stream(sql, params, rawGeometry, highWaterMark = 1000) {
       // The callback connection underneath the promise wrapper offers the row stream.
-      const core = (connection as unknown as { connection: { query(sql: string, params?: unknown[]): { stream(o: object): NodeJS.ReadableStream } } }).connection;
-      const rows = core.query(sql, params).stream({ highWaterMark, objectMode: true });
+      const core = (connection as unknown as { connection: { query(options: object, params?: unknown[]): { stream(o: object): NodeJS.ReadableStream } } }).connection;
+      const rows = core.query({ sql, ...(rawGeometry ? { typeCast: binlogShapedValue } : {}) }, params).stream({ highWaterMark, objectMode: true });
       try {
         for await (const row of rows) yield row as unknown as SqlRow;
       } catch (error) {
