@@ -175,6 +175,7 @@ export class Connector {
         sink: stages.sink,
         side: sideRecordsFor(config, { ...stages, describeTable: createTableDescriber(this.sql) }),
         includeQuery: config.events.includeQuery,
+        offsetRecord,
         skippedOperations: config.events.skippedOperations,
         counters: this.counters(),
         queueCapacity: config.queue.maxQueueSize,

@@ -78,6 +78,11 @@ export interface StreamingPipelineOptions {
   includeQuery?: boolean;
   /** skipped.operations: row operations not emitted. */
   skippedOperations?: ReadonlySet<Operation>;
+  /**
+   * The offsets-topic record storing an offset whose rows event's records were all dropped
+   * (transforms, errors.tolerance=all without a dead letter topic), so the offset still advances.
+   */
+  offsetRecord?: (offset: SourceOffset) => OutgoingRecord;
 }
 
 interface TransactionState {
@@ -348,7 +353,10 @@ export class StreamingPipeline {
   }
 
   private send(records: OutgoingRecord[], offset: SourceOffset | undefined): void | Promise<void> {
-    const { sink } = this.options;
+    const { sink, offsetRecord } = this.options;
+    // Like any record, the offset-only one rides in the sink's transaction (exactly-once) or is
+    // acknowledged with its ackToken for the periodic offset writer (at-least-once).
+    if (records.length === 0 && offset && offsetRecord) records = [offsetRecord(offset)];
     const last = records.length - 1;
     for (let i = 0; i <= last; i++) {
       const record = records[i]!;
