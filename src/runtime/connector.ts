@@ -25,7 +25,8 @@ import type { EnvelopeOptions } from '../envelope/change-events.js';
 import { gtidFilterWarning } from './gtid-filter-warning.js';
 import { Heartbeat } from './heartbeat.js';
 import type { IncrementalSnapshot } from './incremental-snapshot.js';
-import { incrementalSnapshotFor } from './incremental-setup.js';
+import { incrementalSnapshotFor, kafkaSignalsFor } from './incremental-setup.js';
+import type { KafkaSignalChannel } from './kafka-signals.js';
 import { acceptedWithoutEffect, notYetApplied } from './not-yet-applied.js';
 import { explainPositionLost, startPosition } from './start-position.js';
 import { sideRecordsFor } from './side-records.js';
@@ -87,6 +88,7 @@ export class Connector {
   private recordPath: RecordPathSetup | null = null;
   private heartbeat: Heartbeat | null = null;
   private incremental: IncrementalSnapshot | undefined;
+  private kafkaSignals: KafkaSignalChannel | undefined;
 
   constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices, private readonly hooks: ConnectorHooks = {}) {
     this.log = services.logger.child({ connector: config.name });
@@ -176,6 +178,7 @@ export class Connector {
         ...stages, endpoint: this.endpoint, log: this.log, stored: snapshot.start ? undefined : this.acked,
         onError: (error) => this.fail(asBinlogdError(error)),
       });
+      this.kafkaSignals = kafkaSignalsFor(config, { incremental: this.incremental, kafka: this.services.kafka, log: this.log });
       this.pipeline = new StreamingPipeline({
         envelope,
         tables: stages.tables,
@@ -212,6 +215,7 @@ export class Connector {
       });
       this.heartbeat.start();
       this.incremental?.start();
+      await this.kafkaSignals?.start();
       if (!config.delivery.exactlyOnce) this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
       this.state = 'RUNNING';
       this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
@@ -243,6 +247,7 @@ export class Connector {
     this.stopping.abort(new BinlogdError('INTERNAL', 'connector stopping'));
     await this.snapshotRun?.catch(() => undefined);
     await this.heartbeat?.stop();
+    await this.kafkaSignals?.stop();
     await this.incremental?.stop();
     await this.client?.stop();
     await this.reconnecting?.catch(() => undefined);
@@ -390,6 +395,7 @@ export class Connector {
     clearInterval(this.offsetTimer);
     this.sourceLag?.detach();
     await this.heartbeat?.stop();
+    await this.kafkaSignals?.stop();
     await this.incremental?.stop();
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);

@@ -10,6 +10,8 @@ import { loadStackEnv, uniqueName } from '../support/stack-env.js';
 import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
 import { asJsonPayload, readAvroTopic, type DecodedRecord } from '../support/avro-topic.js';
 import { readTopicUntil } from '../support/change-replay.js';
+import { withKafkaAdmin } from '../support/kafka-admin.js';
+import { createKafkaClient } from '../../src/sink/kafka-client.js';
 
 const DB = 'binlogd_test';
 const END_ID = 1_000_000_000;
@@ -39,12 +41,12 @@ async function tearDown(f: Fixture): Promise<void> {
   await f.db.end();
 }
 
-function start(f: Fixture, chunk: number): Promise<BinlogdProcess> {
+function start(f: Fixture, chunk: number, extra: Record<string, string> = {}): Promise<BinlogdProcess> {
   return startBinlogd({
     name: f.prefix,
     config: {
       'topic.prefix': f.prefix, 'snapshot.mode': 'no_data', 'table.include.list': f.table.replace('.', '\\.'),
-      'signal.data.collection': f.signals, 'incremental.snapshot.chunk.size': String(chunk),
+      'signal.data.collection': f.signals, 'incremental.snapshot.chunk.size': String(chunk), ...extra,
     },
     timeoutMs: 120_000,
   });
@@ -194,4 +196,34 @@ test('a restart in the middle of an incremental snapshot continues after the las
     await binlogd?.stop();
     await tearDown(f);
   }
+});
+
+test('signals from the Kafka channel (signal.kafka.topic): key = topic.prefix, value = the signal', { timeout: 600_000 }, async () => {
+  const ROWS = 3000;
+  const f = await setUp('incr_kafka', ROWS);
+  const connection = { brokers: loadStackEnv().kafkaBrokers, clientId: 'incr-test' };
+  const topic = uniqueName('signals');
+  let binlogd: BinlogdProcess | undefined;
+  await withKafkaAdmin(connection, async (admin, created) => {
+    await admin.createTopics([{ topic, partitions: 1, replicationFactor: -1 }]);
+    created.push(topic);
+    const producer = createKafkaClient(connection).createProducer();
+    await producer.connect();
+    try {
+      binlogd = await start(f, 500, { 'signal.enabled.channels': 'source,kafka', 'signal.kafka.topic': topic, 'signal.poll.interval.ms': '500' });
+      const send = (key: string, value: unknown) => producer.sendBatch([{ topic, messages: [{ key: Buffer.from(key), value: Buffer.from(JSON.stringify(value)), partition: 0 }] }]);
+      // Another connector's signal (another key) is not for this one.
+      await send('someone-else', { type: 'execute-snapshot', data: { 'data-collections': [f.table], type: 'incremental' } });
+      await send(f.prefix, { type: 'execute-snapshot', data: { 'data-collections': [f.table], type: 'incremental' } });
+      await waitForLog(binlogd, (msg) => msg === `incremental snapshot: ${f.table} done`, 300_000);
+      const replayed = replay(await endMarker(f, ROWS));
+      await assertFinalState(f, replayed);
+      assert.equal(replayed.reads.size, ROWS, 'every row read');
+      assert.ok([...replayed.reads.values()].every((n) => n === 1), 'once each (the other key\'s signal was not acted on)');
+    } finally {
+      await binlogd?.stop();
+      await producer.disconnect();
+      await tearDown(f);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSignal } from '../../../src/runtime/signals.js';
+import { parseKafkaSignal } from '../../../src/runtime/kafka-signals.js';
 
 test('signals in Debezium\'s shape become typed signals', () => {
   const cases: Array<[string, string, unknown, unknown]> = [
@@ -34,4 +35,13 @@ test('bad signals are ignored with a reason naming what is wrong', () => {
     assert.equal(signal.kind, 'ignored', `${type} ${String(data)}`);
     assert.match((signal as { reason: string }).reason, reason);
   }
+});
+
+test('Kafka signal messages: {"type", "data"} with the message offset as id', () => {
+  assert.deepEqual(parseKafkaSignal('7', Buffer.from('{"type":"execute-snapshot","data":{"data-collections":["db.t"],"type":"incremental"}}')),
+    { kind: 'execute-snapshot', id: '7', collections: [{ id: 'db.t' }] });
+  assert.deepEqual(parseKafkaSignal('8', Buffer.from('{"type":"pause-snapshot"}')), { kind: 'pause-snapshot', id: '8' });
+  assert.equal(parseKafkaSignal('9', Buffer.from('nope')).kind, 'ignored');
+  assert.equal(parseKafkaSignal('9', null).kind, 'ignored');
+  assert.match((parseKafkaSignal('9', Buffer.from('{"type":"snapshot-window-open"}')) as { reason: string }).reason, /written by binlogd itself/);
 });
