@@ -24,7 +24,13 @@ export interface SourceOffset {
    * table's last key read, as JSON (snapshot-state.ts). Debezium ignores it and reruns the snapshot.
    */
   readonly snapshot_chunks?: string;
+  /** While an incremental snapshot runs (runtime/incremental-state.ts): its signal id, tables and keys. */
+  readonly incremental_snapshot_correlation_id?: string;
+  readonly incremental_snapshot_collections?: string;
+  readonly incremental_snapshot_binlogd_keys?: string;
 }
+
+const INCREMENTAL_KEYS = ['incremental_snapshot_correlation_id', 'incremental_snapshot_collections', 'incremental_snapshot_binlogd_keys'] as const;
 
 const NUMERIC_KEYS = ['pos', 'event', 'row', 'server_id', 'ts_sec'] as const;
 
@@ -40,6 +46,7 @@ export function formatOffset(offset: SourceOffset): string {
   if (offset.server_id) map['server_id'] = offset.server_id;
   if (offset.snapshot) map['snapshot'] = offset.snapshot;
   if (offset.snapshot_chunks) map['snapshot_chunks'] = offset.snapshot_chunks;
+  for (const key of INCREMENTAL_KEYS) if (offset[key]) map[key] = offset[key];
   return JSON.stringify(map);
 }
 
@@ -67,6 +74,7 @@ export function parseOffset(map: Readonly<Record<string, unknown>>): SourceOffse
     file, ...numbers, pos: numbers.pos,
     ...(typeof gtids === 'string' && gtids !== '' ? { gtids } : {}),
     ...snapshotKeys(map),
+    ...Object.fromEntries(INCREMENTAL_KEYS.filter((key) => typeof map[key] === 'string' && map[key] !== '').map((key) => [key, map[key] as string])),
   };
 }
 

@@ -24,6 +24,9 @@ import { backoffDelay, sleep } from './backoff.js';
 import type { EnvelopeOptions } from '../envelope/change-events.js';
 import { gtidFilterWarning } from './gtid-filter-warning.js';
 import { Heartbeat } from './heartbeat.js';
+import type { IncrementalSnapshot } from './incremental-snapshot.js';
+import { incrementalSnapshotFor, kafkaSignalsFor } from './incremental-setup.js';
+import type { KafkaSignalChannel } from './kafka-signals.js';
 import { acceptedWithoutEffect, notYetApplied } from './not-yet-applied.js';
 import { explainPositionLost, startPosition } from './start-position.js';
 import { sideRecordsFor } from './side-records.js';
@@ -84,6 +87,8 @@ export class Connector {
   /** Transforms, converters and error policy between the envelope and the sink. */
   private recordPath: RecordPathSetup | null = null;
   private heartbeat: Heartbeat | null = null;
+  private incremental: IncrementalSnapshot | undefined;
+  private kafkaSignals: KafkaSignalChannel | undefined;
 
   constructor(readonly config: ConnectorConfig, private readonly services: ConnectorServices, private readonly hooks: ConnectorHooks = {}) {
     this.log = services.logger.child({ connector: config.name });
@@ -168,6 +173,12 @@ export class Connector {
         offsetRecord,
         sink: { send: (record: OutgoingRecord) => sink.send(record) },
       };
+      const start = snapshot.start ?? await this.resumePoint(facts.gtidBinlogPos);
+      this.incremental = incrementalSnapshotFor(config, {
+        ...stages, endpoint: this.endpoint, log: this.log, stored: snapshot.start ? undefined : this.acked,
+        onError: (error) => this.fail(asBinlogdError(error)),
+      });
+      this.kafkaSignals = kafkaSignalsFor(config, { incremental: this.incremental, kafka: this.services.kafka, log: this.log });
       this.pipeline = new StreamingPipeline({
         envelope,
         tables: stages.tables,
@@ -179,7 +190,8 @@ export class Connector {
         skippedOperations: config.events.skippedOperations,
         counters: this.counters(),
         queueCapacity: config.queue.maxQueueSize,
-        start: snapshot.start ?? await this.resumePoint(facts.gtidBinlogPos),
+        start,
+        ...(this.incremental ? { signals: this.incremental } : {}),
         ...(this.gtidFilter && config.filters.gtidSourceFilterDmlEvents ? { gtidSourceFilter: this.gtidFilter } : {}),
         pauseSource: () => this.client?.pause(),
         resumeSource: () => this.client?.resume(),
@@ -203,6 +215,8 @@ export class Connector {
         beat: () => this.pipeline?.heartbeat(), log: this.log,
       });
       this.heartbeat.start();
+      this.incremental?.start();
+      await this.kafkaSignals?.start();
       if (!config.delivery.exactlyOnce) this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
       this.state = 'RUNNING';
       this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
@@ -234,6 +248,8 @@ export class Connector {
     this.stopping.abort(new BinlogdError('INTERNAL', 'connector stopping'));
     await this.snapshotRun?.catch(() => undefined);
     await this.heartbeat?.stop();
+    await this.kafkaSignals?.stop();
+    await this.incremental?.stop();
     await this.client?.stop();
     await this.reconnecting?.catch(() => undefined);
     await this.pipeline?.idle();
@@ -380,6 +396,8 @@ export class Connector {
     clearInterval(this.offsetTimer);
     this.sourceLag?.detach();
     await this.heartbeat?.stop();
+    await this.kafkaSignals?.stop();
+    await this.incremental?.stop();
     await this.client?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);

@@ -14,6 +14,7 @@ import { sourceOf, type GtidSourceFilter } from '../source/gtid-filter.js';
 import type { EventOrigin } from './record-path.js';
 import type { Operation } from '../config/events.js';
 import type { SideRecords } from './side-records.js';
+import type { StreamSignals } from './incremental-snapshot.js';
 
 /** What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat ticks. */
 type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' };
@@ -83,6 +84,8 @@ export interface StreamingPipelineOptions {
    * (transforms, errors.tolerance=all without a dead letter topic), so the offset still advances.
    */
   offsetRecord?: (offset: SourceOffset) => OutgoingRecord;
+  /** signal.data.collection: signal rows, incremental snapshot windows, its progress in offsets. */
+  signals?: StreamSignals;
 }
 
 interface TransactionState {
@@ -130,7 +133,7 @@ export class StreamingPipeline {
   get committedOffset(): SourceOffset | undefined {
     const at = this.committedAt;
     if (!at || at.file === '') return undefined;
-    return { file: at.file, pos: at.pos, gtids: this.positions.gtids, ...(at.tsSec ? { ts_sec: at.tsSec } : {}) };
+    return this.withProgress({ file: at.file, pos: at.pos, gtids: this.positions.gtids, ...(at.tsSec ? { ts_sec: at.tsSec } : {}) });
   }
 
   /** Sends a record (an offset record) in turn with the change records: the sink has one sender. */
@@ -282,13 +285,31 @@ export class StreamingPipeline {
 
   /** Debezium's offset between transactions: after the event that finished one. */
   private offsetAfter(header: EventHeader, transaction: TransactionState | null): SourceOffset {
-    return {
+    return this.withProgress({
       file: this.file || header.file,
       pos: header.nextPosition,
       gtids: this.positions.gtids,
       ...(transaction?.serverId ? { server_id: transaction.serverId } : {}),
       ts_sec: Math.floor(header.timestampMs / 1000),
-    };
+    });
+  }
+
+  /** A running incremental snapshot's progress rides in every offset, as in Debezium. */
+  private withProgress(offset: SourceOffset): SourceOffset {
+    const signals = this.options.signals;
+    return signals?.offsetKeys.incremental_snapshot_collections ? { ...offset, ...signals.offsetKeys } : offset;
+  }
+
+  /** Rows inserted into the signal table are signals (the table need not be captured). */
+  private signalRows(event: Extract<BinlogEvent, { kind: 'rows' }>, emitted: number | 'all'): void | Promise<void> {
+    const signals = this.options.signals;
+    if (!signals || emitted === 'all' || event.op !== 'c' || !signals.isSignalTable(event.table.parentSchema, event.table.tableName)) return;
+    const rows = event.rows as RawRow[];
+    return signals.signalRows(rows.slice(emitted), {
+      offset: this.positions.offsetAfterRows(rows.length, event.header.timestampMs),
+      file: this.file || event.header.file, pos: event.header.position,
+      gtid: this.transaction?.gtid ?? null, serverId: this.transaction?.serverId ?? 0,
+    });
   }
 
   private async loadTable(event: Extract<BinlogEvent, { kind: 'rows' }>): Promise<void> {
@@ -297,13 +318,19 @@ export class StreamingPipeline {
   }
 
   private emitRows(event: Extract<BinlogEvent, { kind: 'rows' }>): void | Promise<void> {
+    const emitted = this.positions.rowsAlreadyEmitted();
+    const signalled = this.signalRows(event, emitted);
+    return signalled ? signalled.then(() => this.emitTableRows(event, emitted)) : this.emitTableRows(event, emitted);
+  }
+
+  private emitTableRows(event: Extract<BinlogEvent, { kind: 'rows' }>, emitted: number | 'all'): void | Promise<void> {
     const { options } = this;
     const table = this.tableSchemas.get(event.tableId);
-    const emitted = this.positions.rowsAlreadyEmitted();
     if (!table || emitted === 'all' || this.transaction?.excluded || options.skippedOperations?.has(event.op)) {
       this.positions.eventDone();
       return;
     }
+    options.signals?.rowsStreamed(table, event.op, event.rows);
     const transaction = this.transaction;
     const time = processingTime();
     const context = { time, transaction: transaction?.order ?? null, options: options.envelope };
@@ -360,7 +387,7 @@ export class StreamingPipeline {
     const last = records.length - 1;
     for (let i = 0; i <= last; i++) {
       const record = records[i]!;
-      const pending = sink.send(i === last && offset ? { ...record, ackToken: offset } : record);
+      const pending = sink.send(i === last && offset ? { ...record, ackToken: this.withProgress(offset) } : record);
       if (pending) return pending.then(() => this.send(records.slice(i + 1), offset));
     }
   }

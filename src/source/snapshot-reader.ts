@@ -106,7 +106,7 @@ export interface TableRead {
  * differently: ENUM index 0 (the '' of an invalid value) is absent from the row image (zongji
  * yields null), and the zero YEAR is stored as the byte 0, which zongji reads as 1900.
  */
-function selectList(read: TableRead): string {
+export function selectList(read: TableRead): string {
   return read.columns.map(({ name, type }) => {
     const column = quoteName(name);
     if (type === 'enum') return `IF(${column} + 0 = 0, NULL, ${column}) AS ${column}`;
@@ -122,7 +122,7 @@ function hasGeometry(read: TableRead): boolean {
 }
 
 /** `(k1, k2) > (a, b)` spelled out so the range optimizer uses the primary key. */
-function afterKey(keyColumns: readonly string[]): string {
+export function afterKey(keyColumns: readonly string[]): string {
   const terms = keyColumns.map((_, i) => {
     const equal = keyColumns.slice(0, i).map((k) => `${quoteName(k)} = ?`);
     return `(${[...equal, `${quoteName(keyColumns[i]!)} > ?`].join(' AND ')})`;
@@ -131,7 +131,7 @@ function afterKey(keyColumns: readonly string[]): string {
 }
 
 /** The parameters of afterKey for the last key read. */
-function afterKeyParams(last: readonly unknown[]): unknown[] {
+export function afterKeyParams(last: readonly unknown[]): unknown[] {
   return last.flatMap((_, i) => last.slice(0, i + 1));
 }
 

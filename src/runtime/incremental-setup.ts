@@ -1,0 +1,56 @@
+// Whether a connector runs incremental snapshots (signal.data.collection with the `source` channel),
+// and with what stored progress.
+import type { ConnectorConfig } from '../config/index.js';
+import { BinlogdError } from '../errors.js';
+import type { SourceOffset } from '../offsets/source-offset.js';
+import { IncrementalSnapshot, type IncrementalSnapshotOptions } from './incremental-snapshot.js';
+import { decodeIncrementalState } from './incremental-state.js';
+import { createKafkaClient, type KafkaConnectionConfig, type KafkaLogFn } from '../sink/kafka-client.js';
+import { KafkaSignalChannel } from './kafka-signals.js';
+import type { Logger } from './logger.js';
+
+export function incrementalSnapshotFor(
+  config: ConnectorConfig,
+  options: Omit<IncrementalSnapshotOptions, 'config' | 'initial'> & { stored: SourceOffset | undefined },
+): IncrementalSnapshot | undefined {
+  const { dataCollection, enabledChannels } = config.signals;
+  // The signal table holds the watermarks whichever channel brings the signals.
+  if (dataCollection === undefined || !(enabledChannels.includes('source') || enabledChannels.includes('kafka'))) return undefined;
+  if (!/^[^.]+\.[^.]+$/.test(dataCollection)) {
+    throw new BinlogdError('CONFIG_INVALID', `signal.data.collection must name the signal table as <database>.<table>, got '${dataCollection}'`,
+      { details: { property: 'signal.data.collection' } });
+  }
+  let initial = null;
+  try {
+    initial = options.stored ? decodeIncrementalState(options.stored as unknown as Record<string, unknown>) : null;
+  } catch (error) {
+    throw new BinlogdError('CONFIG_INVALID',
+      `the stored offset of connector ${config.name} has an incremental snapshot state binlogd cannot read (${(error as Error).message}): ` +
+      'correct the offset, or write it again without the incremental_snapshot_* keys to drop the snapshot', { cause: error });
+  }
+  const { stored: _stored, ...rest } = options;
+  return new IncrementalSnapshot({ ...rest, config, initial });
+}
+
+/** signal.kafka.topic with the `kafka` channel: its signals drive the connector's incremental snapshot. */
+export function kafkaSignalsFor(
+  config: ConnectorConfig,
+  options: { incremental: IncrementalSnapshot | undefined; kafka: { connection: KafkaConnectionConfig; log: KafkaLogFn }; log: Logger },
+): KafkaSignalChannel | undefined {
+  const topic = config.raw['signal.kafka.topic'];
+  if (!config.signals.enabledChannels.includes('kafka')) return undefined;
+  if (topic === undefined || topic === '') {
+    throw new BinlogdError('CONFIG_INVALID', 'signal.enabled.channels includes kafka: set signal.kafka.topic to the topic signals are sent to',
+      { details: { property: 'signal.kafka.topic' } });
+  }
+  const { incremental } = options;
+  if (!incremental) {
+    throw new BinlogdError('CONFIG_INVALID', 'signals from Kafka run incremental snapshots, whose watermarks binlogd writes to the signal table: set signal.data.collection',
+      { details: { property: 'signal.data.collection' } });
+  }
+  return new KafkaSignalChannel({
+    client: createKafkaClient(options.kafka.connection, { log: options.kafka.log }),
+    topic, key: config.topics.prefix, intervalMs: config.signals.pollIntervalMs, log: options.log,
+    apply: (signal) => void incremental.apply(signal, { offset: undefined, file: '', pos: 0, gtid: null, serverId: 0 }),
+  });
+}

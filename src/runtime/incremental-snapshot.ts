@@ -1,0 +1,293 @@
+// Incremental snapshots with DBLog watermarks, as Debezium's AbstractIncrementalSnapshotChangeEventSource:
+// a table is read in primary-key chunks while streaming goes on. For each chunk an open-window row
+// is written to the signal table, the chunk is SELECTed, and a close-window row is written. The
+// binlog brings both rows back in order with the writers' changes: a change streamed between the
+// two (the window) supersedes the chunk's copy of that row, so at the close the chunk's other rows
+// are emitted as `op=r` (source.snapshot `incremental`) at that point of the stream. Only one chunk
+// is held at a time; the progress rides in every offset (incremental-state.ts).
+import { randomUUID } from 'node:crypto';
+import type { ConnectStruct } from '../connect/schema.js';
+import type { ConnectorConfig } from '../config/index.js';
+import { processingTime, type ChangeRecord, type EnvelopeOptions } from '../envelope/change-events.js';
+import { sourceStruct } from '../envelope/source-info.js';
+import type { TableSchema } from '../envelope/table-schema.js';
+import type { SourceOffset } from '../offsets/source-offset.js';
+import type { RawRow } from '../source/binlog-client.js';
+import { INFORMATION_SCHEMA_COLUMNS_QUERY } from '../source/column-descriptor.js';
+import { maximumKey, readIncrementalChunk, writeWatermark, type ChunkQuery } from '../source/incremental-chunk-reader.js';
+import { primaryKeyOf } from '../source/snapshot-reader.js';
+import { openSnapshotSqlClient, type SnapshotSqlClient, type SqlEndpoint, type SqlRow } from '../source/sql-client.js';
+import { afterChunk, encodeIncrementalState, withCollections, withoutCollections, type IncrementalOffsetKeys, type IncrementalState } from './incremental-state.js';
+import type { Logger } from './logger.js';
+import { parseSignal, type CollectionCondition, type Signal } from './signals.js';
+import { snapshotTimestamps } from './snapshot-timestamps.js';
+import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
+
+/** Where in the stream a signal-table rows event stands (its offset, for records emitted there). */
+export interface StreamPoint {
+  offset: SourceOffset | undefined;
+  file: string;
+  pos: number;
+  gtid: string | null;
+  serverId: number;
+}
+
+/** What the streaming pipeline tells the incremental snapshot, and asks of it. */
+export interface StreamSignals {
+  isSignalTable(db: string, table: string): boolean;
+  /** Inserted rows of the signal table; a close window emits its chunk before the stream goes on. */
+  signalRows(rows: readonly RawRow[], at: StreamPoint): void | Promise<void>;
+  /** Rows of a captured table as streamed (raw row images): they supersede the open chunk's copies. */
+  rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[]): void;
+  /** The snapshot's progress, added to every offset while it runs. */
+  readonly offsetKeys: IncrementalOffsetKeys;
+}
+
+export interface IncrementalSnapshotOptions {
+  config: ConnectorConfig;
+  endpoint: SqlEndpoint;
+  tables: TableResolver;
+  records: RecordConversion;
+  sink: RecordSink;
+  envelope: EnvelopeOptions;
+  offsetRecord: (offset: SourceOffset) => OutgoingRecord;
+  log: Logger;
+  /** Stored progress (the resumed offset), if a snapshot was running. */
+  initial: IncrementalState | null;
+  onError: (error: unknown) => void;
+}
+
+interface PreparedTable {
+  id: string;
+  query: ChunkQuery;
+  schema: TableSchema;
+}
+
+interface Window {
+  id: string;
+  table: PreparedTable;
+  rows: SqlRow[] | null;
+  open: boolean;
+  /** Keys of rows streamed while the window was open. */
+  touched: Set<string>;
+}
+
+export class IncrementalSnapshot implements StreamSignals {
+  private state: IncrementalState | null = null;
+  offsetKeys: IncrementalOffsetKeys = {};
+  private paused = false;
+  private started = false;
+  private stopped = false;
+  private window: Window | null = null;
+  /** The chunk read whose close-window row is still to come back through the binlog. */
+  private pendingClose: string | null = null;
+  private reader: SnapshotSqlClient | null = null;
+  private prepared: PreparedTable | null = null;
+  private readonly signalTable: string;
+  private readonly chunkSize: number;
+
+  constructor(private readonly options: IncrementalSnapshotOptions) {
+    this.signalTable = options.config.signals.dataCollection ?? '';
+    this.chunkSize = options.config.signals.incrementalChunkSize;
+    this.setState(options.initial);
+  }
+
+  /** Streaming is connected: a stored snapshot continues with its next chunk. */
+  start(): void {
+    this.started = true;
+    if (this.state) this.options.log.info({ tables: this.state.collections.map((c) => c.id) }, 'incremental snapshot: resuming after the last emitted chunk');
+    this.nextChunk();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.reader?.close().catch(() => undefined);
+    this.reader = null;
+  }
+
+  isSignalTable(db: string, table: string): boolean {
+    return this.signalTable !== '' && `${db}.${table}` === this.signalTable;
+  }
+
+  signalRows(rows: readonly RawRow[], at: StreamPoint): void | Promise<void> {
+    let pending: Promise<void> | undefined;
+    for (const row of rows) {
+      const signal = parseSignal(row['id'], row['type'], row['data']);
+      pending = pending ? pending.then(() => this.apply(signal, at)) : this.apply(signal, at) ?? undefined;
+    }
+    return pending;
+  }
+
+  rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[]): void {
+    const window = this.window;
+    if (!window?.open || `${table.db}.${table.table}` !== window.table.id) return;
+    for (const row of rows) {
+      const images = op === 'u' ? [(row as { before: RawRow }).before, (row as { after: RawRow }).after] : [row as RawRow];
+      for (const image of images) window.touched.add(keyText(table.key(image)));
+    }
+  }
+
+  /** Signals also arrive from the Kafka channel; they are applied in the stream's order all the same. */
+  apply(signal: Signal, at: StreamPoint): void | Promise<void> {
+    const { log } = this.options;
+    switch (signal.kind) {
+      case 'snapshot-window-open':
+        if (this.window && signal.id === `${this.window.id}-open`) this.window.open = true;
+        return;
+      case 'snapshot-window-close':
+        if (this.pendingClose !== null && signal.id === `${this.pendingClose}-close`) return this.closeWindow(at);
+        return;
+      case 'execute-snapshot':
+        log.info({ signal: signal.id, tables: signal.collections.map((c) => c.id) }, 'incremental snapshot requested');
+        this.setState(withCollections(this.state, signal.id, signal.collections));
+        this.nextChunk();
+        return;
+      case 'stop-snapshot': {
+        log.info({ signal: signal.id, tables: signal.collections }, 'incremental snapshot stopped');
+        const current = this.state?.collections[0]?.id;
+        this.setState(withoutCollections(this.state, signal.collections));
+        if (this.window && this.state?.collections[0]?.id !== current) this.window = null;
+        return;
+      }
+      case 'pause-snapshot':
+        log.info({ signal: signal.id }, 'incremental snapshot paused');
+        this.paused = true;
+        return;
+      case 'resume-snapshot':
+        log.info({ signal: signal.id }, 'incremental snapshot resumed');
+        this.paused = false;
+        this.nextChunk();
+        return;
+      case 'ignored':
+        log.warn({ signal: signal.id }, `signal ignored: ${signal.reason}`);
+        return;
+    }
+  }
+
+  private setState(state: IncrementalState | null): void {
+    this.state = state && state.collections.length > 0 ? state : null;
+    this.offsetKeys = encodeIncrementalState(this.state);
+  }
+
+  /** Starts reading the next chunk unless one is in flight; its rows come out at its close window. */
+  private nextChunk(): void {
+    if (!this.started || this.stopped || this.paused || this.pendingClose !== null || this.state === null) return;
+    const id = randomUUID();
+    this.pendingClose = id;
+    this.readChunk(id).catch((error: unknown) => {
+      if (!this.stopped) this.options.onError(error);
+    });
+  }
+
+  private async readChunk(id: string): Promise<void> {
+    const reader = (this.reader ??= await openSnapshotSqlClient(this.options.endpoint));
+    const state = this.state!;
+    const table = await this.prepare(reader, state.collections[0]!);
+    if (this.stopped || this.state !== state) return this.retry(id);
+    if (table === null) return this.skipTable(id, state);
+    let max = state.maxKey;
+    if (max === null) {
+      max = await maximumKey(reader, table.query);
+      if (max === null) return this.skipTable(id, state, 'no rows to read');
+      this.setState({ ...state, maxKey: max });
+    }
+    const window: Window = { id, table, rows: null, open: false, touched: new Set() };
+    this.window = window;
+    await writeWatermark(reader, this.signalTable, `${id}-open`, 'snapshot-window-open', JSON.stringify({ openWindowTimestamp: new Date().toISOString() }));
+    window.rows = await readIncrementalChunk(reader, table.query, this.state?.lastKey ?? null, max, this.chunkSize);
+    await writeWatermark(reader, this.signalTable, `${id}-close`, 'snapshot-window-close', JSON.stringify({ closeWindowTimestamp: new Date().toISOString() }));
+  }
+
+  /** The state changed (a signal) while the table was prepared: start over from the new state. */
+  private retry(id: string): void {
+    if (this.pendingClose === id) this.pendingClose = null;
+    this.nextChunk();
+  }
+
+  private skipTable(id: string, state: IncrementalState, reason?: string): void {
+    const table = state.collections[0]!.id;
+    if (reason) this.options.log.info({ table }, `incremental snapshot: ${table} done (${reason})`);
+    if (this.state === state) this.setState(afterChunk(state, null));
+    this.retry(id);
+  }
+
+  /** The close-window row came back: the chunk's rows not streamed in the window are emitted here. */
+  private closeWindow(at: StreamPoint): void | Promise<void> {
+    const window = this.window;
+    const state = this.state;
+    this.window = null;
+    this.pendingClose = null;
+    if (!window?.rows || !state || state.collections[0]?.id !== window.table.id) return this.nextChunk();
+    const rows = window.rows;
+    const { keyColumns } = window.table.query.read;
+    const done = rows.length < this.chunkSize;
+    this.setState(afterChunk(state, done ? null : keyColumns.map((k) => rows[rows.length - 1]![k])));
+    if (done) this.options.log.info({ table: window.table.id }, `incremental snapshot: ${window.table.id} done`);
+    const schema = window.table.schema;
+    const survivors = rows.filter((row) => !window.touched.has(keyText(schema.key(row))));
+    const ackToken = at.offset ? { ...at.offset, ...this.offsetKeys } : undefined;
+    const sent = this.emit(schema, survivors, at, ackToken);
+    if (!sent) return this.nextChunk();
+    return sent.then(() => this.nextChunk());
+  }
+
+  private emit(schema: TableSchema, rows: readonly SqlRow[], at: StreamPoint, ackToken: SourceOffset | undefined): void | Promise<void> {
+    const { envelope, records } = this.options;
+    const time = processingTime();
+    const rowForm = snapshotTimestamps(schema.rowSchema);
+    const keyForm = snapshotTimestamps(schema.keySchema);
+    const source = sourceStruct(envelope.identity, {
+      timestampMs: Number(time.ms), db: schema.db, table: schema.table, serverId: at.serverId, gtid: at.gtid, file: at.file, pos: at.pos, row: 0,
+    });
+    const marked: ConnectStruct = { ...source, snapshot: 'incremental' };
+    const changes: ChangeRecord[] = rows.map((raw) => ({
+      topic: schema.topic, keySchema: schema.keySchema, key: keyForm(schema.key(raw)), valueSchema: schema.envelopeSchema,
+      value: { before: null, after: rowForm(schema.row(raw)), source: marked, transaction: null, op: 'r', ts_ms: time.ms, ts_us: time.us, ts_ns: time.ns },
+      headers: envelope.contextHeaders,
+    }));
+    const converted = records.convert(changes, { table: `${schema.db}.${schema.table}`, gtid: at.gtid, file: at.file, pos: at.pos });
+    return Array.isArray(converted) ? this.sendAll(converted, ackToken) : converted.then((out) => this.sendAll(out, ackToken));
+  }
+
+  /** The progress rides on the last record; with none (all rows superseded, or dropped) on its own. */
+  private sendAll(out: OutgoingRecord[], ackToken: SourceOffset | undefined, from = 0): void | Promise<void> {
+    if (ackToken && out.length === 0) out.push(this.options.offsetRecord(ackToken));
+    for (let i = from; i < out.length; i++) {
+      const record = out[i]!;
+      const pending = this.options.sink.send(ackToken && i === out.length - 1 ? { ...record, ackToken } : record);
+      if (pending) return pending.then(() => this.sendAll(out, ackToken, i + 1));
+    }
+  }
+
+  /** The table's columns, key and schemas; null (with a warning) when it cannot be snapshotted. */
+  private async prepare(reader: SnapshotSqlClient, collection: CollectionCondition): Promise<PreparedTable | null> {
+    if (this.prepared?.id === collection.id && this.prepared.query.filter === collection.filter) return this.prepared;
+    const { log, tables } = this.options;
+    const dot = collection.id.indexOf('.');
+    const db = collection.id.slice(0, dot);
+    const table = collection.id.slice(dot + 1);
+    const columns = dot <= 0 ? [] : (await reader.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table]))
+      .map((r) => ({ name: String(r['COLUMN_NAME']), type: String(r['DATA_TYPE']).toLowerCase() }));
+    if (columns.length === 0) {
+      log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: no such table (name it as <database>.<table>)`);
+      return null;
+    }
+    const schema = await tables.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c.name })) });
+    if (!schema) {
+      log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: the connector does not capture it (table.include.list / table.exclude.list)`);
+      return null;
+    }
+    const keyColumns = await primaryKeyOf(reader, db, table);
+    if (keyColumns.length === 0) {
+      log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: it has no primary key to read it in chunks by`);
+      return null;
+    }
+    this.prepared = { id: collection.id, schema, query: { read: { db, table, columns, keyColumns }, ...(collection.filter ? { filter: collection.filter } : {}) } };
+    return this.prepared;
+  }
+}
+
+/** A key struct as comparable text: the same key read by SELECT and from the binlog gives the same text. */
+function keyText(key: ConnectStruct | null): string {
+  return JSON.stringify(key, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+}

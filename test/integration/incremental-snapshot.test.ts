@@ -1,0 +1,229 @@
+// Incremental snapshots on request (signal.data.collection): the table is read in chunks between
+// watermark rows while writers keep changing it, and streaming goes on. Afterwards every row's last
+// record is its final state and no deleted row comes back; stop-snapshot ends it; a restart in the
+// middle continues after the last emitted chunk (each row read once).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type mysql from 'mysql2/promise';
+import { connectAsRoot } from '../support/mariadb.js';
+import { loadStackEnv, uniqueName } from '../support/stack-env.js';
+import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
+import { asJsonPayload, readAvroTopic, type DecodedRecord } from '../support/avro-topic.js';
+import { readTopicUntil } from '../support/change-replay.js';
+import { withKafkaAdmin } from '../support/kafka-admin.js';
+import { createKafkaClient } from '../../src/sink/kafka-client.js';
+
+const DB = 'binlogd_test';
+const END_ID = 1_000_000_000;
+
+interface Fixture {
+  db: mysql.Connection;
+  table: string;
+  signals: string;
+  prefix: string;
+}
+
+async function setUp(name: string, rows: number): Promise<Fixture> {
+  const db = await connectAsRoot();
+  const table = `${DB}.${uniqueName(name)}`;
+  const signals = `${DB}.${uniqueName('sig')}`;
+  await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
+  await db.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, val INT NOT NULL, note VARCHAR(40))`);
+  await db.query(`INSERT INTO ${table} SELECT seq, 0, CONCAT('row ', seq) FROM ${DB}.seq_1_to_${rows}`);
+  await db.query(`CREATE TABLE ${signals} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048) NULL)`);
+  await db.query(`GRANT INSERT ON ${signals} TO '${loadStackEnv().mariadb.user}'@'127.0.0.1'`);
+  return { db, table, signals, prefix: uniqueName('incr') };
+}
+
+async function tearDown(f: Fixture): Promise<void> {
+  await f.db.query(`REVOKE INSERT ON ${f.signals} FROM '${loadStackEnv().mariadb.user}'@'127.0.0.1'`).catch(() => undefined);
+  await f.db.query(`DROP TABLE IF EXISTS ${f.table}, ${f.signals}`);
+  await f.db.end();
+}
+
+function start(f: Fixture, chunk: number, extra: Record<string, string> = {}): Promise<BinlogdProcess> {
+  return startBinlogd({
+    name: f.prefix,
+    config: {
+      'topic.prefix': f.prefix, 'snapshot.mode': 'no_data', 'table.include.list': f.table.replace('.', '\\.'),
+      'signal.data.collection': f.signals, 'incremental.snapshot.chunk.size': String(chunk), ...extra,
+    },
+    timeoutMs: 120_000,
+  });
+}
+
+async function signal(f: Fixture, id: string, type: string, data: unknown): Promise<void> {
+  await f.db.query(`INSERT INTO ${f.signals} (id, type, data) VALUES (?, ?, ?)`, [id, type, JSON.stringify(data)]);
+}
+
+async function waitForLog(binlogd: BinlogdProcess, matches: (msg: string) => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!binlogd.logs.some((l) => typeof l['msg'] === 'string' && matches(l['msg']))) {
+    if (binlogd.child.exitCode !== null) throw new Error(`binlogd exited: ${JSON.stringify(binlogd.logs.slice(-8))}`);
+    if (Date.now() > deadline) throw new Error(`no log line as expected within ${timeoutMs} ms: ${JSON.stringify(binlogd.logs.slice(-8))}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+interface Replayed {
+  state: Map<number, Record<string, unknown>>;
+  /** Keys read by the snapshot, with how often. */
+  reads: Map<number, number>;
+}
+
+/**
+ * Replays the topic: snapshot reads set the row; updates and deletes of a row already known start
+ * from its state so far (nothing missed, nothing resurrected before them).
+ */
+function replay(records: readonly DecodedRecord[]): Replayed {
+  const state = new Map<number, Record<string, unknown>>();
+  const reads = new Map<number, number>();
+  records.forEach((record, i) => {
+    if (record.value === null) return;
+    const value = asJsonPayload(record.value) as { op: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null; source: { snapshot: string } };
+    const id = Number((value.after ?? value.before)!['id']);
+    const where = `record ${i} (${value.op} ${id})`;
+    if (value.op === 'r') {
+      assert.equal(value.source.snapshot, 'incremental', `${where}: source.snapshot`);
+      reads.set(id, (reads.get(id) ?? 0) + 1);
+    } else if (value.op !== 'c' && state.has(id)) {
+      assert.deepEqual(value.before, state.get(id), `${where}: changed from a state the records never reached`);
+    }
+    if (value.op === 'd') state.delete(id);
+    else state.set(id, value.after!);
+  });
+  return { state, reads };
+}
+
+async function assertFinalState(f: Fixture, replayed: Replayed): Promise<void> {
+  const [rows] = await f.db.query(`SELECT id, val, note FROM ${f.table}`) as unknown as [Array<{ id: number; val: number; note: string | null }>];
+  assert.equal(replayed.state.size, rows.length, 'as many rows in Kafka as in the table (no deleted row resurrected)');
+  for (const row of rows) assert.deepEqual(replayed.state.get(row.id), { id: row.id, val: row.val, note: row.note }, `row ${row.id}`);
+}
+
+async function endMarker(f: Fixture, atLeast: number): Promise<DecodedRecord[]> {
+  await f.db.query(`INSERT INTO ${f.table} VALUES (${END_ID}, 0, 'end')`);
+  return readTopicUntil(`${f.prefix}.${f.table}`, (r) => (asJsonPayload(r.key) as { id?: number } | null)?.id === END_ID, atLeast, 300_000);
+}
+
+/** One transaction: an insert, updates across the key range, a delete. */
+async function writeSome(db: mysql.Connection, table: string, rows: number, id: number): Promise<void> {
+  const pick = (): number => 1 + Math.floor(Math.random() * rows);
+  await db.query(`BEGIN;
+    INSERT INTO ${table} VALUES (${id}, 1, 'new');
+    UPDATE ${table} SET val = val + 1, note = CONCAT('updated ', val + 1) WHERE id IN (${pick()}, ${pick()}, ${id - 1});
+    DELETE FROM ${table} WHERE id = ${pick()};
+    COMMIT`);
+}
+
+test('execute-snapshot while a writer updates and deletes: each row read once, its last record its final state', { timeout: 600_000 }, async () => {
+  const ROWS = 5000;
+  const f = await setUp('incr_writes', ROWS);
+  const writer = await connectAsRoot();
+  let binlogd: BinlogdProcess | undefined;
+  let writing = true;
+  let writes = 0;
+  let writes$: Promise<void> = Promise.resolve();
+  try {
+    binlogd = await start(f, 100);
+    writes$ = (async () => {
+      for (let next = ROWS + 1; writing; next++) await writeSome(writer, f.table, ROWS, next).then(() => { writes++; });
+    })();
+    await signal(f, 'ad-hoc-1', 'execute-snapshot', { 'data-collections': [f.table], type: 'incremental' });
+    await waitForLog(binlogd, (msg) => msg === `incremental snapshot: ${f.table} done`, 300_000);
+    writing = false;
+    await writes$;
+    const replayed = replay(await endMarker(f, ROWS));
+    await assertFinalState(f, replayed);
+    assert.ok([...replayed.reads.values()].every((n) => n === 1), 'no row read twice');
+    assert.ok(writes > 0, 'the writer ran during the snapshot');
+    console.log(`rows read by the incremental snapshot ${replayed.reads.size} of ${ROWS}, write transactions ${writes}`);
+  } finally {
+    writing = false;
+    await writes$.catch(() => undefined);
+    await binlogd?.stop();
+    await writer.end();
+    await tearDown(f);
+  }
+});
+
+test('stop-snapshot ends a running incremental snapshot', { timeout: 600_000 }, async () => {
+  const ROWS = 20_000;
+  const f = await setUp('incr_stop', ROWS);
+  let binlogd: BinlogdProcess | undefined;
+  try {
+    binlogd = await start(f, 50);
+    await signal(f, 'ad-hoc-2', 'execute-snapshot', { 'data-collections': [f.table], type: 'incremental' });
+    await readAvroTopic(`${f.prefix}.${f.table}`, 100, 120_000);
+    await signal(f, 'ad-hoc-3', 'stop-snapshot', { 'data-collections': [f.table], type: 'incremental' });
+    await waitForLog(binlogd, (msg) => msg === 'incremental snapshot stopped', 60_000);
+    const records = await endMarker(f, 100);
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // a snapshot still running would go on
+    const after = await readAvroTopic(`${f.prefix}.${f.table}`, records.length + 1, 5_000).catch(() => records);
+    const reads = after.filter((r) => (asJsonPayload(r.value) as { op?: string } | null)?.op === 'r').length;
+    assert.equal(after.length, records.length, 'nothing emitted after the stop was handled and the end marker written');
+    assert.ok(reads > 0 && reads < ROWS, `the snapshot stopped part way (${reads} rows read)`);
+    assert.ok(!binlogd.logs.some((l) => l['msg'] === `incremental snapshot: ${f.table} done`), 'the table was not finished');
+  } finally {
+    await binlogd?.stop();
+    await tearDown(f);
+  }
+});
+
+test('a restart in the middle of an incremental snapshot continues after the last emitted chunk', { timeout: 600_000 }, async () => {
+  const ROWS = 20_000;
+  const f = await setUp('incr_restart', ROWS);
+  let binlogd: BinlogdProcess | undefined;
+  try {
+    binlogd = await start(f, 200);
+    await signal(f, 'ad-hoc-4', 'execute-snapshot', { 'data-collections': [f.table], type: 'incremental' });
+    await readAvroTopic(`${f.prefix}.${f.table}`, 1000, 120_000);
+    binlogd.child.kill('SIGKILL');
+    await binlogd.exited;
+    await f.db.query(`UPDATE ${f.table} SET val = 7 WHERE id IN (1, ${ROWS})`);
+    await f.db.query(`DELETE FROM ${f.table} WHERE id IN (2, ${ROWS - 1})`);
+    binlogd = await start(f, 200);
+    await waitForLog(binlogd, (msg) => msg === `incremental snapshot: ${f.table} done`, 300_000);
+    assert.ok(binlogd.logs.some((l) => l['msg'] === 'incremental snapshot: resuming after the last emitted chunk'), 'resumed from the stored progress');
+    const replayed = replay(await endMarker(f, ROWS));
+    await assertFinalState(f, replayed);
+    const twice = [...replayed.reads].filter(([, n]) => n > 1);
+    assert.deepEqual(twice, [], 'no row read twice (the restart continued after the stored chunk)');
+    // Row 2 was read before the kill and deleted after it; row ROWS - 1 was deleted before its chunk.
+    assert.equal(replayed.reads.size, ROWS - 1, 'every row present when its chunk was read, read once');
+    assert.ok(!replayed.reads.has(ROWS - 1), 'the row deleted before its chunk was not read');
+  } finally {
+    await binlogd?.stop();
+    await tearDown(f);
+  }
+});
+
+test('signals from the Kafka channel (signal.kafka.topic): key = topic.prefix, value = the signal', { timeout: 600_000 }, async () => {
+  const ROWS = 3000;
+  const f = await setUp('incr_kafka', ROWS);
+  const connection = { brokers: loadStackEnv().kafkaBrokers, clientId: 'incr-test' };
+  const topic = uniqueName('signals');
+  let binlogd: BinlogdProcess | undefined;
+  await withKafkaAdmin(connection, async (admin, created) => {
+    await admin.createTopics([{ topic, partitions: 1, replicationFactor: -1 }]);
+    created.push(topic);
+    const producer = createKafkaClient(connection).createProducer();
+    await producer.connect();
+    try {
+      binlogd = await start(f, 500, { 'signal.enabled.channels': 'source,kafka', 'signal.kafka.topic': topic, 'signal.poll.interval.ms': '500' });
+      const send = (key: string, value: unknown) => producer.sendBatch([{ topic, messages: [{ key: Buffer.from(key), value: Buffer.from(JSON.stringify(value)), partition: 0 }] }]);
+      // Another connector's signal (another key) is not for this one.
+      await send('someone-else', { type: 'execute-snapshot', data: { 'data-collections': [f.table], type: 'incremental' } });
+      await send(f.prefix, { type: 'execute-snapshot', data: { 'data-collections': [f.table], type: 'incremental' } });
+      await waitForLog(binlogd, (msg) => msg === `incremental snapshot: ${f.table} done`, 300_000);
+      const replayed = replay(await endMarker(f, ROWS));
+      await assertFinalState(f, replayed);
+      assert.equal(replayed.reads.size, ROWS, 'every row read');
+      assert.ok([...replayed.reads.values()].every((n) => n === 1), 'once each (the other key\'s signal was not acted on)');
+    } finally {
+      await binlogd?.stop();
+      await producer.disconnect();
+      await tearDown(f);
+    }
+  });
+});
