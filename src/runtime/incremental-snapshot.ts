@@ -20,7 +20,6 @@ import { openSnapshotSqlClient, type SnapshotSqlClient, type SqlEndpoint, type S
 import { afterChunk, encodeIncrementalState, withCollections, withoutCollections, type IncrementalOffsetKeys, type IncrementalState } from './incremental-state.js';
 import type { Logger } from './logger.js';
 import { parseSignal, type CollectionCondition, type Signal } from './signals.js';
-import { snapshotTimestamps } from './snapshot-timestamps.js';
 import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
 
 /** Where in the stream a signal-table rows event stands (its offset, for records emitted there). */
@@ -234,15 +233,13 @@ export class IncrementalSnapshot implements StreamSignals {
   private emit(schema: TableSchema, rows: readonly SqlRow[], at: StreamPoint, ackToken: SourceOffset | undefined): void | Promise<void> {
     const { envelope, records } = this.options;
     const time = processingTime();
-    const rowForm = snapshotTimestamps(schema.rowSchema);
-    const keyForm = snapshotTimestamps(schema.keySchema);
     const source = sourceStruct(envelope.identity, {
       timestampMs: Number(time.ms), db: schema.db, table: schema.table, serverId: at.serverId, gtid: at.gtid, file: at.file, pos: at.pos, row: 0,
     });
     const marked: ConnectStruct = { ...source, snapshot: 'incremental' };
     const changes: ChangeRecord[] = rows.map((raw) => ({
-      topic: schema.topic, keySchema: schema.keySchema, key: keyForm(schema.key(raw)), valueSchema: schema.envelopeSchema,
-      value: { before: null, after: rowForm(schema.row(raw)), source: marked, transaction: null, op: 'r', ts_ms: time.ms, ts_us: time.us, ts_ns: time.ns },
+      topic: schema.topic, keySchema: schema.keySchema, key: schema.key(raw), valueSchema: schema.envelopeSchema,
+      value: { before: null, after: schema.row(raw), source: marked, transaction: null, op: 'r', ts_ms: time.ms, ts_us: time.us, ts_ns: time.ns },
       headers: envelope.contextHeaders,
     }));
     const converted = records.convert(changes, { table: `${schema.db}.${schema.table}`, gtid: at.gtid, file: at.file, pos: at.pos });

@@ -9,7 +9,6 @@ import type { TableSchema } from '../envelope/table-schema.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { SnapshotPosition } from '../source/snapshot-reader.js';
 import { snapshotOffset, type SnapshotState } from './snapshot-state.js';
-import { snapshotTimestamps } from './snapshot-timestamps.js';
 import type { OutgoingRecord, RecordConversion, RecordSink } from './streaming-pipeline.js';
 
 /** Debezium's SnapshotRecord values, as RelationalSnapshotChangeEventSource.setSnapshotMarker places them. */
@@ -92,8 +91,6 @@ export class SnapshotEmitter {
     const { envelope, position } = this.options;
     const time = processingTime();
     const schema = table.schema;
-    const rowForm = snapshotTimestamps(schema.rowSchema);
-    const keyForm = snapshotTimestamps(schema.keySchema);
     // Debezium stamps snapshot rows with the time they were read; one stamp per chunk.
     const source = sourceStruct(envelope.identity, {
       timestampMs: Number(time.ms), db: schema.db, table: schema.table, serverId: 0, gtid: null,
@@ -108,13 +105,13 @@ export class SnapshotEmitter {
       if (!rowSource) sources.set(marker, rowSource = { ...source, snapshot: marker });
       const value: ConnectStruct = {
         before: null,
-        after: rowForm(schema.row(raw)),
+        after: schema.row(raw),
         source: rowSource,
         transaction: null,
         op: 'r',
         ts_ms: time.ms, ts_us: time.us, ts_ns: time.ns,
       };
-      const next: Held = { table, key: keyForm(schema.key(raw)), value, ...(i === rows.length - 1 ? { ackToken } : {}) };
+      const next: Held = { table, key: schema.key(raw), value, ...(i === rows.length - 1 ? { ackToken } : {}) };
       const previous = this.held;
       this.held = next;
       if (previous) {
