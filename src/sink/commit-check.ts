@@ -4,7 +4,8 @@
 // either way (InitProducerId waits for a commit already prepared, and aborts an ongoing one), so
 // the offsets topic tells: the transaction was committed exactly when the last committed offset
 // record of this connector is the one the transaction carried. Offsets only move forward, so no
-// earlier transaction carried the same value.
+// earlier transaction carried the same value. Any other value than the last one this producer
+// committed means another instance wrote meanwhile (transaction-feed.ts refuses to go on).
 import type { KafkaAdmin, KafkaClient } from './kafka-client.js';
 import type { TransferRecord } from './threaded-protocol.js';
 
@@ -21,8 +22,11 @@ function same(a: Uint8Array | null, b: Uint8Array | null): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
-/** Whether the transaction that carried `offset` was committed (read_committed). */
-export async function offsetCommitted(options: CommitCheckOptions): Promise<boolean> {
+/**
+ * The last committed value (read_committed) under the key of `offset`, null for a tombstone,
+ * undefined when there is none.
+ */
+export async function lastOffsetValue(options: CommitCheckOptions): Promise<Uint8Array | null | undefined> {
   const { offset } = options;
   const partition = offset.partition ?? 0;
   const ends = await options.admin.fetchTopicOffsets(offset.topic);
@@ -36,5 +40,11 @@ export async function offsetCommitted(options: CommitCheckOptions): Promise<bool
       if (record.partition === partition && same(record.key, offset.key)) last = record.value;
     },
   });
-  return last !== undefined && same(last, offset.value);
+  return last;
+}
+
+/** Whether `value` is the offset record value `last` (both may be absent). */
+export function sameOffsetValue(last: Uint8Array | null | undefined, value: Uint8Array | null | undefined): boolean {
+  if (last === undefined || value === undefined) return last === value;
+  return same(last, value);
 }

@@ -10,7 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BinlogdError, asBinlogdError } from '../errors.js';
 import { createKafkaSink, type KafkaSink } from './batcher.js';
-import { offsetCommitted } from './commit-check.js';
+import { lastOffsetValue } from './commit-check.js';
 import { createKafkaClient, type KafkaAdmin, type KafkaLogEntry, type KafkaProducer } from './kafka-client.js';
 import { createRetryingSink } from './retrying-sink.js';
 import { BatchUnpacker, type BatchReader } from './record-packing.js';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     const feed = createTransactionFeed({
       producer,
       renewProducer,
-      committed: (offset) => offsetCommitted({ client, admin, offset }),
+      lastCommitted: (offset) => lastOffsetValue({ client, admin, offset }),
       topics: createTopicManager({ admin, creation: data.creation }),
       batching: data.batching,
       post,

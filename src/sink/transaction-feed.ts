@@ -14,6 +14,7 @@
 // sink: the error goes to the main thread once. A fenced producer (a newer instance registered the
 // same transactional.id) is KAFKA_FENCED: it must never write again, so nothing retries it.
 import { BinlogdError, asBinlogdError } from '../errors.js';
+import { sameOffsetValue } from './commit-check.js';
 import { createKafkaSink, type KafkaSink, type OutRecord, type PartitionSource } from './batcher.js';
 import type { BatchSender, KafkaProducer, KafkaTransaction } from './kafka-client.js';
 import { BatchUnpacker } from './record-packing.js';
@@ -25,8 +26,8 @@ export interface TransactionFeedOptions {
   producer: KafkaProducer;
   /** Disconnects the old producer and connects a new one with the same transactional.id. */
   renewProducer: () => Promise<KafkaProducer>;
-  /** Whether the transaction that carried this offset record was committed (commit-check.ts). */
-  committed: (offset: TransferRecord) => Promise<boolean>;
+  /** The last committed value under this offset record's key (commit-check.ts). */
+  lastCommitted: (offset: TransferRecord) => Promise<Uint8Array | null | undefined>;
   retry?: SinkRetryPolicy;
   topics: PartitionSource;
   batching: SinkBatching;
@@ -73,6 +74,8 @@ export function createTransactionFeed(options: TransactionFeedOptions): Transact
   // send() and flush() promises of commitGroup, which decides whether to retry.
   const newSink = (): KafkaSink => createKafkaSink({ client: sender, topics: options.topics, ...options.batching });
   let sink = newSink();
+  /** The offset record value of the last transaction this feed committed. */
+  let committedOffset: Uint8Array | null | undefined;
   const unpacker = new BatchUnpacker();
   const inbox: BatchMessage[] = [];
   let running = false;
@@ -130,9 +133,10 @@ export function createTransactionFeed(options: TransactionFeedOptions): Transact
     let clock: RetryClock | undefined;
     /** Set after a commit whose answer was lost, until the offsets topic told whether it applied. */
     let uncertain: TransferRecord | undefined;
+    let renewed = false;
     for (;;) {
       try {
-        if (uncertain !== undefined && (await options.committed(uncertain))) break;
+        if (renewed && (await committedMeanwhile(group, uncertain))) break;
         uncertain = undefined;
         await commitGroup(group);
         break;
@@ -146,9 +150,29 @@ export function createTransactionFeed(options: TransactionFeedOptions): Transact
         clock ??= new RetryClock(policy);
         // Only a new producer settles an uncertain transaction; the offsets topic is read after it.
         await recover(clock, failure);
+        renewed = true;
       }
     }
+    const offset = lastOffsetOf(group);
+    if (offset !== undefined) committedOffset = offset.value;
     post({ type: 'ack', count: group.reduce((n, batch) => n + batch.count, 0) });
+  };
+
+  /**
+   * After a new producer registered: true when the uncertain commit did apply. The stored offset
+   * must otherwise still be the last one this feed committed — another value means another instance
+   * of the connector wrote while this one was cut off, and sending the group again would repeat
+   * what that instance wrote: this one is fenced in effect.
+   */
+  const committedMeanwhile = async (group: readonly BatchMessage[], uncertain: TransferRecord | undefined): Promise<boolean> => {
+    const offset = uncertain ?? lastOffsetOf(group);
+    if (offset === undefined) return false;
+    const last = await options.lastCommitted(offset);
+    if (uncertain !== undefined && sameOffsetValue(last, uncertain.value)) return true;
+    if (committedOffset !== undefined && !sameOffsetValue(last, committedOffset)) {
+      throw new BinlogdError('KAFKA_FENCED', `another instance of this connector stored an offset in ${offset.topic} while this one was cut off from Kafka; this instance stops writing`);
+    }
+    return false;
   };
 
   /** Waits, renews the producer and batcher; loops while renewing fails transiently. */
@@ -168,6 +192,14 @@ export function createTransactionFeed(options: TransactionFeedOptions): Transact
         if (!recoverable(last)) throw last;
       }
     }
+  };
+
+  const lastOffsetOf = (group: readonly BatchMessage[]): TransferRecord | undefined => {
+    for (let i = group.length - 1; i >= 0; i--) {
+      const offset = group[i]!.commit?.offset;
+      if (offset) return offset;
+    }
+    return undefined;
   };
 
   const end = (): void => {

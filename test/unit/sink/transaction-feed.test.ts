@@ -68,14 +68,16 @@ function batch(packer: BatchPacker, values: string[], offset: string): BatchMess
   return { type: 'batch', flush: false, commit, ...packer.take() };
 }
 
-async function run(fake: ReturnType<typeof scripted>, options: { applied?: (o: TransferRecord) => boolean; giveUpAfterMs?: number } = {}) {
+async function run(fake: ReturnType<typeof scripted>, options: { applied?: (o: TransferRecord) => boolean; giveUpAfterMs?: number; stored?: string; second?: boolean } = {}) {
   const posted: FromWorker[] = [];
   let settle!: () => void;
   const done = new Promise<void>((resolve) => (settle = resolve));
   const feed = createTransactionFeed({
     producer: fake.producer(),
     renewProducer: async () => fake.producer(),
-    committed: async (offset) => (options.applied ?? (() => false))(offset),
+    // What the offsets topic holds under the key: the offset when it was applied, else `stored`.
+    lastCommitted: async (offset) => ((options.applied ?? (() => false))(offset) ? offset.value
+      : options.stored === undefined ? undefined : new Uint8Array(Buffer.from(options.stored))),
     retry: { initialMs: 1, maxMs: 5, giveUpAfterMs: options.giveUpAfterMs ?? 10_000 },
     topics: { partitionCount: () => 1, ensure: async () => 1 },
     batching: { lingerMs: 0 },
@@ -86,8 +88,14 @@ async function run(fake: ReturnType<typeof scripted>, options: { applied?: (o: T
     },
     finish: async () => undefined,
   });
-  feed.receive(batch(new BatchPacker(), ['a', 'b', 'c'], '{"pos":3}'));
+  const packer = new BatchPacker();
+  feed.receive(batch(packer, ['a', 'b', 'c'], '{"pos":3}'));
   await done;
+  if (options.second && posted.length === 1 && posted[0]!.type === 'ack') {
+    const next = new Promise<void>((resolve) => (settle = resolve));
+    feed.receive(batch(packer, ['d'], '{"pos":5}'));
+    await next;
+  }
   return posted;
 }
 
@@ -136,4 +144,15 @@ test('an outage longer than the policy: the sink gives up with a retriable error
   assert.equal(error.retriable, true);
   assert.match(error.message, /gave up/);
   assert.deepEqual(committedValues(fake.txns), []);
+});
+
+test('after an outage, an offset another instance stored meanwhile stops the feed: nothing is sent again', async () => {
+  // The second commit's answer is lost; the offsets topic then holds neither its offset nor the
+  // first one's: another instance of the connector took over and wrote while this one was cut off.
+  const fake = scripted({ commit: ['ok', 'lost'] });
+  const posted = await run(fake, { second: true, stored: '{"pos":9}' });
+  assert.equal(posted[0]!.type, 'ack');
+  assert.equal(posted[1]!.type, 'error');
+  assert.equal((posted[1] as { error: { code: string } }).error.code, 'KAFKA_FENCED');
+  assert.equal(fake.txns.length, 2, 'the lost transaction is not sent again');
 });
