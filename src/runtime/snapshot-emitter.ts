@@ -59,12 +59,12 @@ export class SnapshotEmitter {
   }
 
   /**
-   * Emits one chunk's rows of a table with their markers. `advance` moves the snapshot state past
+   * Emits one chunk's rows of a table with their markers (`table` may be absent when there are none). `advance` moves the snapshot state past
    * them; the resulting offset goes on the chunk's last record. Calls from concurrent readers are
    * serialized (the sink has one sender), and each state change happens in its turn, so an offset
    * never covers rows that are not yet ahead of it in the sink.
    */
-  emit(table: SnapshotTable, rows: readonly Record<string, unknown>[], markers: readonly SnapshotMarker[], advance: (state: SnapshotState) => SnapshotState): Promise<void> {
+  emit(table: SnapshotTable | undefined, rows: readonly Record<string, unknown>[], markers: readonly SnapshotMarker[], advance: (state: SnapshotState) => SnapshotState): Promise<void> {
     const run = this.turn.then(() => {
       this.state = advance(this.state);
       return this.emitNow(table, rows, markers, snapshotOffset(this.options.position, this.state, Date.now()));
@@ -86,8 +86,8 @@ export class SnapshotEmitter {
     return run;
   }
 
-  private async emitNow(table: SnapshotTable, rows: readonly Record<string, unknown>[], markers: readonly SnapshotMarker[], ackToken: SourceOffset): Promise<void> {
-    if (rows.length === 0) return;
+  private async emitNow(table: SnapshotTable | undefined, rows: readonly Record<string, unknown>[], markers: readonly SnapshotMarker[], ackToken: SourceOffset): Promise<void> {
+    if (!table || rows.length === 0) return;
     const { envelope, position } = this.options;
     const time = processingTime();
     const schema = table.schema;

@@ -60,7 +60,8 @@ interface PlannedTable extends TableRead {
   id: string;
   index: number;
   estimatedRows: number;
-  target: SnapshotTable;
+  /** Registers the table's schemas on first use: an empty table registers nothing, as in Debezium. */
+  target: () => Promise<SnapshotTable>;
 }
 
 export class SnapshotPhase {
@@ -75,6 +76,8 @@ export class SnapshotPhase {
 
   async run(): Promise<SnapshotOutcome> {
     const { config, log } = this.options;
+    // These modes never snapshot data: spare the extra read of the offsets topic.
+    if (config.snapshot.mode === 'no_data' || config.snapshot.mode === 'recovery' || config.snapshot.mode === 'custom') return { stream: true };
     const stored = await this.stored();
     const needsCheck = stored !== undefined && stored.snapshot === undefined &&
       (config.snapshot.mode === 'when_needed' || (config.snapshot.mode === 'configuration_based' && config.snapshot.configurationBased.snapshotOnDataError));
@@ -186,7 +189,7 @@ export class SnapshotPhase {
       }
       planned.push({
         id: `${db}.${table}`, db, table, columns, keyColumns: await primaryKeyOf(reader, db, table),
-        index: planned.length, estimatedRows: candidate.estimatedRows, target: { schema },
+        index: planned.length, estimatedRows: candidate.estimatedRows, target: async () => ({ schema }),
       });
     }
     return planned;
@@ -205,8 +208,10 @@ export class SnapshotPhase {
     const keyOf = (row: SqlRow): unknown[] => table.keyColumns.map((c) => row[c]);
     let firstRow = resumeAfter === null;
     let held: SqlRow | null = null;
+    let target: SnapshotTable | undefined;
     const emit = async (rows: SqlRow[], done: boolean): Promise<void> => {
       const batch = held ? [held, ...rows] : rows;
+      if (batch.length > 0) target ??= await table.target();
       held = done ? null : batch.pop() ?? null;
       const markers = batch.map((_, i) => snapshotMarker({ firstTable, lastTable, firstRow: firstRow && i === 0, lastRow: done && i === batch.length - 1 }));
       if (batch.length > 0) firstRow = false;
@@ -216,7 +221,7 @@ export class SnapshotPhase {
         const slice = batch.slice(from, from + OFFSET_EVERY_ROWS);
         const final = from + OFFSET_EVERY_ROWS >= batch.length;
         const last = slice[slice.length - 1];
-        await emitter.emit(table.target, slice, markers.slice(from, from + OFFSET_EVERY_ROWS), (state) => {
+        await emitter.emit(target, slice, markers.slice(from, from + OFFSET_EVERY_ROWS), (state) => {
           if (done && final) return withTableDone(state, table.id);
           return last && table.keyColumns.length > 0 ? withRowEmitted(state, table.id, keyOf(last)) : state;
         });
