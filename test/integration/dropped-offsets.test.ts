@@ -35,8 +35,6 @@ for (const exactlyOnce of [true, false]) {
         'topic.prefix': name,
         'table.include.list': `${database}.outbox`,
         'exactly.once.support': String(exactlyOnce),
-        // At-least-once stores acknowledged offsets periodically.
-        'offset.flush.interval.ms': '500',
       },
     });
     const env = loadStackEnv();
