@@ -34,6 +34,7 @@ import type { Logger } from './logger.js';
 import { attachSourceLag, type SourceLagSession } from './source-lag.js';
 import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
 import { StreamingPipeline, type OutgoingRecord } from './streaming-pipeline.js';
+import { trackTopics } from './active-topics.js';
 import { createTableResolver } from './table-resolver.js';
 
 /** One session's own state; the connector's public state is the supervisor's (connector-state.ts). */
@@ -113,6 +114,8 @@ export class Connector {
       // The producer and admin client live on the sink's own thread (threaded-sink.ts).
       const creation = config.connect.topicCreation.default;
       const { offsets } = this.services;
+      const dlq = config.connect.errors.deadLetterQueue;
+      const topics = trackTopics(config.name, [offsets.topic, ...(dlq ? [dlq.topic] : [])]);
       // Connecting a transactional producer fences an older instance and aborts its open
       // transaction, so the stored offset read after this (resumePoint) is final.
       this.sink = await startThreadedKafkaSink({
@@ -124,6 +127,7 @@ export class Connector {
             if (token) { this.acked = token; break; }
           }
           this.sourceLag?.acked(records);
+          topics.written(records);
         },
         onError: (error) => this.fail(error),
         ...(config.delivery.exactlyOnce ? {
