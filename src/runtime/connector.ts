@@ -35,6 +35,7 @@ import { attachSourceLag, type SourceLagSession } from './source-lag.js';
 import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
 import { StreamingPipeline, type OutgoingRecord } from './streaming-pipeline.js';
 import { trackTopics } from './active-topics.js';
+import { deadLetterTopicCreation } from './error-policy.js';
 import { createTableResolver } from './table-resolver.js';
 
 /** One session's own state; the connector's public state is the supervisor's (connector-state.ts). */
@@ -120,7 +121,10 @@ export class Connector {
       // transaction, so the stored offset read after this (resumePoint) is final.
       this.sink = await startThreadedKafkaSink({
         ...this.services.kafka,
-        creation: { partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs } },
+        creation: {
+          partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs },
+          overrides: deadLetterTopicCreation(dlq),
+        },
         onAck: (records) => {
           for (let i = records.length - 1; i >= 0; i--) {
             const token = records[i]!.ackToken as SourceOffset | undefined;
