@@ -37,6 +37,8 @@ import type { Logger } from './logger.js';
 import { attachSourceLag, type SourceLagSession } from './source-lag.js';
 import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
 import { StreamingPipeline, type OutgoingRecord } from './streaming-pipeline.js';
+import { trackTopics } from './active-topics.js';
+import { deadLetterTopicCreation } from './error-policy.js';
 import { createTableResolver } from './table-resolver.js';
 
 /** One session's own state; the connector's public state is the supervisor's (connector-state.ts). */
@@ -118,17 +120,23 @@ export class Connector {
       // The producer and admin client live on the sink's own thread (threaded-sink.ts).
       const creation = config.connect.topicCreation.default;
       const { offsets } = this.services;
+      const dlq = config.connect.errors.deadLetterQueue;
+      const topics = trackTopics(config.name, [offsets.topic, ...(dlq ? [dlq.topic] : [])]);
       // Connecting a transactional producer fences an older instance and aborts its open
       // transaction, so the stored offset read after this (resumePoint) is final.
       this.sink = await startThreadedKafkaSink({
         ...this.services.kafka,
-        creation: { partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs } },
+        creation: {
+          partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs },
+          overrides: deadLetterTopicCreation(dlq),
+        },
         onAck: (records) => {
           for (let i = records.length - 1; i >= 0; i--) {
             const token = records[i]!.ackToken as SourceOffset | undefined;
             if (token) { this.acked = token; break; }
           }
           this.sourceLag?.acked(records);
+          topics.written(records);
         },
         onError: (error) => this.fail(error),
         ...(config.delivery.exactlyOnce ? {

@@ -4,6 +4,7 @@
 // binlog position; with all the record is skipped — logged (errors.log.*), counted, and written to
 // the dead letter topic with Connect's `__connect.errors.*` headers. Nothing is dropped unseen:
 // even without logging, the first skip of each stage says so once.
+import type { TopicOverride } from '../sink/topics.js';
 import type { ConnectValue } from '../connect/schema.js';
 import { BinlogdError, asBinlogdError } from '../errors.js';
 import * as metrics from '../metrics/registry.js';
@@ -143,4 +144,14 @@ export function jsonText(value: ConnectValue): string {
     }
     return v;
   });
+}
+
+/**
+ * How the dead letter topic is created when missing: as Kafka Connect's DeadLetterQueueReporter
+ * does, with one partition and errors.deadletterqueue.topic.replication.factor (default 3), not
+ * topic.creation.default.* (Connect has no partitions setting for it).
+ */
+export function deadLetterTopicCreation(dlq: { topic: string; replicationFactor: number } | undefined): Record<string, TopicOverride> {
+  if (!dlq) return {};
+  return { [dlq.topic]: { partitions: 1, replicationFactor: dlq.replicationFactor, property: 'errors.deadletterqueue.topic.replication.factor' } };
 }

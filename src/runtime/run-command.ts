@@ -41,7 +41,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   try {
     rest = await startRestServer({
       host: http.host, port: http.port, ...(http.authToken ? { authToken: http.authToken } : {}),
-      context: { worker, providers: providersOf(loaded.config), version, logger },
+      context: { worker, providers: providersOf(loaded.config), version, logger }, clusterId: worker.kafkaClusterId,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -4,8 +4,7 @@
 // (skipped.operations without `t`) and heartbeats (heartbeat.interval.ms). Records that end a
 // transaction or a DDL, and heartbeats, carry the offset after it, so the stored position advances
 // even while no captured table changes. Debezium writes schema changes and heartbeats to partition 0
-// explicitly; binlogd leaves the partition to the key hash, which is 0 on the one-partition topics
-// it creates (topic.creation.default.partitions=1), and lets the sink create the topics.
+// explicitly, and so does binlogd (the sink still creates a missing topic first).
 // Like every source record in Kafka Connect, they pass the connector's transforms and converters
 // (record-path.ts): a RegexRouter whose regex matches renames them, a JsonConverter writes JSON.
 import type { ConnectSchema, ConnectStruct } from '../connect/schema.js';
@@ -133,7 +132,7 @@ export class SideRecords {
       const { key, value } = schemaChangeRecord({ source, processingMs: processingTime().ms, databaseName, ddl: one.ddl, changes });
       const last = i === events.length - 1;
       await this.send(topic, SCHEMA_CHANGE_KEY_SCHEMA, SCHEMA_CHANGE_VALUE_SCHEMA, key, value, this.options.envelope.contextHeaders,
-        { table: databaseName, gtid: transaction?.gtid ?? null, file: event.file, pos: event.header.position }, last ? offset : undefined);
+        { table: databaseName, gtid: transaction?.gtid ?? null, file: event.file, pos: event.header.position }, last ? offset : undefined, 0);
     }
   }
 
@@ -170,7 +169,7 @@ export class SideRecords {
     if (!topic || !this.committed) return;
     const { key, value } = heartbeatRecord(this.options.envelope.identity.name, Date.now());
     const at = this.committed;
-    return this.send(topic, HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, key, value, {}, { table: topic, gtid: null, file: at.file, pos: at.pos }, at);
+    return this.send(topic, HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, key, value, {}, { table: topic, gtid: null, file: at.file, pos: at.pos }, at, 0);
   }
 
   private async truncate(
@@ -199,7 +198,8 @@ export class SideRecords {
 
   /**
    * Through the record path, so transforms and converters apply; the offset rides on the last
-   * outgoing record, or on an offset-only record when a transform dropped this one.
+   * outgoing record, or on an offset-only record when a transform dropped this one. `partition`:
+   * where Debezium prescribes one (a transform's own choice wins).
    */
   private send(
     topic: string, keySchema: ConnectSchema | null, valueSchema: ConnectSchema,
@@ -207,9 +207,12 @@ export class SideRecords {
     headers: Readonly<Record<string, string | Buffer>>,
     from: EventOrigin,
     ackToken?: SourceOffset,
+    partition?: number,
   ): void | Promise<void> {
     const converted = this.options.records.convert([{ topic, keySchema, key, valueSchema, value, headers }], from);
-    return Array.isArray(converted) ? this.sendAll(converted, ackToken) : converted.then((out) => this.sendAll(out, ackToken));
+    const place = (out: OutgoingRecord[]): OutgoingRecord[] =>
+      partition === undefined ? out : out.map((record) => (record.partition === undefined ? { ...record, partition } : record));
+    return Array.isArray(converted) ? this.sendAll(place(converted), ackToken) : converted.then((out) => this.sendAll(place(out), ackToken));
   }
 
   private sendAll(out: OutgoingRecord[], ackToken: SourceOffset | undefined, start = 0): void | Promise<void> {

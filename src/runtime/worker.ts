@@ -12,10 +12,14 @@ import type { TargetState } from './connector-state.js';
 import type { Logger } from './logger.js';
 import { ConnectorSupervisor, type SessionFactory } from './supervisor.js';
 import { stopAllSourceLags, stopSourceLag } from './source-lag.js';
+import { resetActiveTopics } from './active-topics.js';
+import { clusterIdLookup } from './cluster-id.js';
 
 export interface Worker {
   readonly connectors: ReadonlyMap<string, ConnectorSupervisor>;
   readonly offsets: OffsetAdmin;
+  /** The Kafka cluster's id once known (GET /), null before. */
+  kafkaClusterId(): string | null;
   /** True once every connector given at start has made its first start attempt. */
   readonly started: boolean;
   start(): Promise<void>;
@@ -63,6 +67,7 @@ export function createWorker(options: WorkerOptions): Worker {
   return {
     connectors,
     offsets: createOffsetAdmin({ store, kafka: kafka.connection, log: kafka.log }),
+    kafkaClusterId: clusterIdLookup(kafka.connection),
     get started() {
       return started;
     },
@@ -85,6 +90,7 @@ export function createWorker(options: WorkerOptions): Worker {
       connectors.delete(name);
       await supervisor.close({ forget: true });
       await stopSourceLag(name);
+      resetActiveTopics(name);
       return true;
     },
     offsetRef(supervisor) {

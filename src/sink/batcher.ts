@@ -264,7 +264,9 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
     });
 
   const acceptEventually = async (record: OutRecord): Promise<void> => {
-    const count = record.partition !== undefined ? 0 : await topics.ensure(record.topic);
+    // A prescribed partition (offsets, partition 0 of heartbeats, an EventRouter placement) still
+    // needs its topic created like any other.
+    const count = await topics.ensure(record.topic);
     while (failure === undefined && !accept(record, count)) await spaceAvailable();
     if (failure !== undefined) throw failure;
   };
@@ -301,7 +303,7 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
       if (failure !== undefined) throw failure;
       if (closed) throw new BinlogdError('INTERNAL', 'send() on a closed Kafka sink');
       if (waiting !== undefined) throw new BinlogdError('INTERNAL', 'send() called before the previous send() settled');
-      const count = record.partition !== undefined ? 0 : topics.partitionCount(record.topic);
+      const count = topics.partitionCount(record.topic);
       if (count === undefined || !accept(record, count)) return hold(acceptEventually(record));
     },
     flush,

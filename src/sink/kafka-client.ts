@@ -112,6 +112,8 @@ export interface KafkaAdmin {
   /** Earliest and last stable offsets of every partition of an existing topic. */
   fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]>;
   deleteTopics(topics: readonly string[]): Promise<void>;
+  /** The cluster's id (DescribeCluster), as Connect shows it at GET /. */
+  clusterId(): Promise<string>;
   /** Idempotent. */
   disconnect(): Promise<void>;
 }
@@ -453,6 +455,13 @@ function wrapAdmin(admin: Admin): KafkaAdmin {
         await admin.deleteTopics({ topics: [...topics] });
       } catch (error) {
         throw toBinlogdError(error, { action: `deleting topics ${topics.join(', ')}`, topics: [...topics] });
+      }
+    },
+    async clusterId() {
+      try {
+        return (await admin.describeCluster()).clusterId;
+      } catch (error) {
+        throw toBinlogdError(error, { action: 'describing the Kafka cluster' });
       }
     },
     async disconnect() {

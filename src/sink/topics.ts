@@ -12,6 +12,15 @@ export interface TopicCreation {
   replicationFactor: number;
   /** Other `topic.creation.default.*` topic configs, e.g. {"cleanup.policy": "compact"}. */
   configs?: Record<string, string>;
+  /** Topics created their own way instead (the dead letter topic), by name. */
+  overrides?: Record<string, TopicOverride>;
+}
+
+export interface TopicOverride {
+  partitions: number;
+  replicationFactor: number;
+  /** The property that sets the replication factor, named when the cluster refuses it. */
+  property: string;
 }
 
 export interface TopicManagerOptions {
@@ -48,9 +57,14 @@ export function createTopicManager(options: TopicManagerOptions): TopicManager {
         details: { topics: [topic] },
       });
     }
-    const spec: TopicSpec = { topic, ...creation };
+    const override = creation.overrides?.[topic];
+    const spec: TopicSpec = override
+      ? { topic, partitions: override.partitions, replicationFactor: override.replicationFactor }
+      : { topic, partitions: creation.partitions, replicationFactor: creation.replicationFactor, ...(creation.configs ? { configs: creation.configs } : {}) };
     // false = someone else created it meanwhile (another connector, a second instance): fine.
-    await admin.createTopics([spec]);
+    await admin.createTopics([spec]).catch((error: unknown) => {
+      throw override ? refusedOverride(error, topic, override) : error;
+    });
     for (let attempt = 1; ; attempt++) {
       const n = await readCount(topic);
       if (n !== undefined && n > 0) return n;
@@ -88,4 +102,13 @@ export function createTopicManager(options: TopicManagerOptions): TopicManager {
       return inFlight;
     },
   };
+}
+
+/** A replication factor above the broker count is the usual mistake: name the property to change. */
+function refusedOverride(error: unknown, topic: string, override: TopicOverride): unknown {
+  if (!(error instanceof BinlogdError) || error.details['kafkaError'] !== 'INVALID_REPLICATION_FACTOR') return error;
+  return new BinlogdError(error.code, `Kafka refused to create topic ${topic} with replication factor ${override.replicationFactor} ` +
+    `(${override.property}; Kafka Connect's default is 3): set ${override.property} to at most the number of brokers, or -1 for the broker's default.replication.factor`, {
+    retriable: false, cause: error, details: { ...error.details },
+  });
 }

@@ -31,6 +31,8 @@ function config(prefix: string, table: string, dlq: string, tolerance: 'all' | '
     'errors.tolerance': tolerance,
     'errors.deadletterqueue.topic.name': dlq,
     'errors.deadletterqueue.context.headers.enable': 'true',
+    // The test stack has one broker: Connect's default of 3 is refused (last test).
+    'errors.deadletterqueue.topic.replication.factor': '1',
   };
 }
 
@@ -117,6 +119,26 @@ test('errors.tolerance=none: the connector fails at the poisoned change, and res
     assert.equal(JSON.parse(dead!.headers['__binlogd.errors.position']!).gtid, poisonGtid);
   } finally {
     assert.equal(await second.stop(), 0);
+    await db.query(`DROP TABLE IF EXISTS ${DB}.${table}`);
+    await db.end();
+  }
+});
+
+test('the dead letter topic is created with errors.deadletterqueue.topic.replication.factor: Connect\'s default 3 on one broker fails naming the property', { timeout: 180_000 }, async () => {
+  const db = await connectAsRoot();
+  const table = uniqueName('dlqrf');
+  const prefix = uniqueName('bd');
+  const dlq = uniqueName('dlq.inventory');
+  await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}; CREATE TABLE ${DB}.${table} (id INT PRIMARY KEY, body LONGTEXT)`);
+  const { ['errors.deadletterqueue.topic.replication.factor']: _factor, ...withDefault } = config(prefix, table, dlq, 'all');
+  const binlogd = await startBinlogd({ name: prefix, config: { ...withDefault, 'errors.max.retries': '0' } });
+  try {
+    await insert(db, table, 1, LIMIT * 2);
+    const failed = await waitForLog(binlogd, /^connector failed/);
+    assert.equal(failed['code'], 'KAFKA_REJECTED');
+    assert.match(String(failed['msg']), new RegExp(`topic ${dlq.replace(/\./g, '\\.')} with replication factor 3 .*set errors\\.deadletterqueue\\.topic\\.replication\\.factor to at most the number of brokers`));
+  } finally {
+    await binlogd.stop();
     await db.query(`DROP TABLE IF EXISTS ${DB}.${table}`);
     await db.end();
   }

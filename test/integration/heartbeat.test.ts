@@ -9,6 +9,8 @@ import { startBinlogd } from '../support/binlogd-process.js';
 import { asJsonPayload, readAvroTopic } from '../support/avro-topic.js';
 import { createOffsetStore } from '../../src/offsets/offset-store.js';
 import { GtidPosition } from '../../src/source/gtid-position.js';
+import { withKafkaAdmin } from '../support/kafka-admin.js';
+import { readRawTopic } from '../support/raw-topic.js';
 
 const DB = 'binlogd_test';
 
@@ -82,3 +84,36 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, tim
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
 }
+
+test('heartbeats and schema changes go to partition 0 of multi-partition topics, as Debezium writes them', { timeout: 120_000 }, async () => {
+  const db = await connectAsRoot();
+  const name = uniqueName('beat0');
+  const table = `${DB}.${name}`;
+  const env = loadStackEnv();
+  await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
+  await withKafkaAdmin({ brokers: env.kafkaBrokers, clientId: 'heartbeat-partition-test' }, async (admin, created) => {
+    const heartbeats = `__debezium-heartbeat.${name}`;
+    await admin.createTopics([{ topic: heartbeats, partitions: 4, replicationFactor: -1 }, { topic: name, partitions: 3, replicationFactor: -1 }]);
+    created.push(heartbeats, name);
+    const binlogd = await startBinlogd({
+      name,
+      config: {
+        'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'), 'snapshot.mode': 'no_data',
+        'include.schema.changes': 'true', 'heartbeat.interval.ms': '200',
+      },
+    });
+    try {
+      // DDL of several tables (each schema change record is keyed by the database: one hash),
+      // and writes so heartbeats have a position.
+      for (let i = 0; i < 4; i++) await db.query(`CREATE TABLE ${table}_${i} (id INT PRIMARY KEY)`);
+      await db.query(`CREATE TABLE ${table} (id INT PRIMARY KEY); INSERT INTO ${table} VALUES (1)`);
+      const beats = await readRawTopic(heartbeats, 8, 60_000);
+      assert.deepEqual([...new Set(beats.map((r) => r.partition))], [0], 'every heartbeat on partition 0');
+      const changes = await readRawTopic(name, 5, 60_000);
+      assert.deepEqual([...new Set(changes.map((r) => r.partition))], [0], 'every schema change on partition 0');
+    } finally {
+      assert.equal(await binlogd.stop(), 0);
+      await db.query(`DROP TABLE IF EXISTS ${table}, ${table}_0, ${table}_1, ${table}_2, ${table}_3`);
+    }
+  }).finally(() => db.end());
+});

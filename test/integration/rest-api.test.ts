@@ -8,6 +8,7 @@ import { loadStackEnv, uniqueName } from '../support/stack-env.js';
 import { connectorDefaults, startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
 import { asJsonPayload, readAvroTopic } from '../support/avro-topic.js';
 import { inState, rest, waitForStatus } from '../support/rest-client.js';
+import { withKafkaAdmin } from '../support/kafka-admin.js';
 
 const DB = 'binlogd_test';
 const PASSWORD_REFERENCE = '${env:BINLOGD_TEST_DB_PASSWORD}';
@@ -41,11 +42,28 @@ test('every REST route, success and error cases, against a running daemon', { ti
     answers.push(answer.text);
     return answer;
   };
+  // A record is readable once committed; the daemon learns of it from the acknowledgement just after.
+  const activeTopics = async () => {
+    let body = (await call('GET', `/connectors/${name}/topics`)).body;
+    for (let i = 0; i < 50 && body[name]?.topics.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      body = (await call('GET', `/connectors/${name}/topics`)).body;
+    }
+    return body;
+  };
   try {
     await t.test('worker routes: /, /health, /connector-plugins, /connectors', async () => {
       const root = await call('GET', '/');
       assert.equal(root.status, 200);
       assert.deepEqual(Object.keys(root.body).sort(), ['commit', 'kafka_cluster_id', 'version']);
+      // Looked up in the background on first ask; the broker's own id once known.
+      const expected = await withKafkaAdmin({ brokers: env.kafkaBrokers, clientId: 'rest-cluster-id' }, (admin) => admin.clusterId());
+      let clusterId: unknown = root.body.kafka_cluster_id;
+      for (let i = 0; i < 100 && clusterId !== expected; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        clusterId = (await call('GET', '/')).body.kafka_cluster_id;
+      }
+      assert.equal(clusterId, expected);
       const health = await call('GET', '/health');
       assert.equal(health.status, 200);
       assert.equal(health.body.status, 'healthy');
@@ -92,6 +110,15 @@ test('every REST route, success and error cases, against a running daemon', { ti
       errorShape(await call('GET', `/connectors/${name}/tasks/1/status`), 404, new RegExp(`No status found for task ${name}-1`));
     });
 
+    await t.test('KIP-558 active topics: the topics written (not the offsets topic); reset 202 empties them', async () => {
+      // The table's topic and the schema change topic (include.schema.changes), never the offsets topic.
+      assert.deepEqual(await activeTopics(), { [name]: { topics: [name, topic].sort() } });
+      const reset = await call('PUT', `/connectors/${name}/topics/reset`);
+      assert.equal(reset.status, 202);
+      assert.deepEqual((await call('GET', `/connectors/${name}/topics`)).body, { [name]: { topics: [] } });
+      // The next write adds it again: checked after the delete of the next test.
+    });
+
     await t.test('GET info, config, tasks and the expanded list', async () => {
       const info = await call('GET', `/connectors/${name}`);
       assert.equal(info.body.name, name);
@@ -110,7 +137,7 @@ test('every REST route, success and error cases, against a running daemon', { ti
 
     await t.test('unknown connectors are 404 on every route', async () => {
       for (const [method, path] of [['GET', ''], ['GET', '/status'], ['GET', '/config'], ['PUT', '/pause'], ['PUT', '/resume'], ['PUT', '/stop'],
-        ['POST', '/restart'], ['GET', '/offsets'], ['DELETE', '/offsets'], ['DELETE', ''], ['GET', '/tasks']] as const) {
+        ['POST', '/restart'], ['GET', '/offsets'], ['DELETE', '/offsets'], ['DELETE', ''], ['GET', '/tasks'], ['GET', '/topics'], ['PUT', '/topics/reset']] as const) {
         errorShape(await call(method, `/connectors/nope_${name}${path}`), 404, new RegExp(`Connector nope_${name} not found`));
       }
     });
@@ -144,6 +171,7 @@ test('every REST route, success and error cases, against a running daemon', { ti
       const records = await readAvroTopic(topic, 3, 60_000);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       assert.equal((await readAvroTopic(topic, 3, 60_000)).length, 3, 'no tombstone after the delete: the new config applies');
+      assert.ok((await activeTopics())[name].topics.includes(topic), 'written again after the reset');
       assert.equal((records[2]!.value as { op: string }).op, 'd');
     });
 

@@ -1,6 +1,7 @@
 // Creating, reading, reconfiguring and deleting connectors (Connect's ConnectorsResource):
 // GET /connectors[?expand=status|info], POST /connectors, GET /connectors/{n},
-// GET|PUT /connectors/{n}/config, DELETE /connectors/{n}.
+// GET|PUT /connectors/{n}/config, DELETE /connectors/{n}, GET /connectors/{n}/topics[/reset].
+import { activeTopics, resetActiveTopics } from '../../runtime/active-topics.js';
 import { isTargetState } from '../../runtime/connector-state.js';
 import { HttpError } from '../errors.js';
 import { isPlainObject, supervisorOf, validConnector, type RestContext } from '../context.js';
@@ -71,11 +72,18 @@ export function connectorRoutes(router: Router, context: RestContext): void {
     return { status: 204 };
   });
 
-  // KIP-558 active topics: binlogd does not track them yet; an empty set keeps clients that ask
-  // (kcctl describe) working.
+  // KIP-558 active topics (runtime/active-topics.ts). Connect answers a reset with 202 and no
+  // body whatever the connector's state; a running connector adds topics again as it writes.
   router.add('GET', '/connectors/:name/topics', (request) => {
     const supervisor = supervisorOf(context, request.params['name']!);
-    return { status: 200, body: { [supervisor.name]: { topics: [] } } };
+    return { status: 200, body: { [supervisor.name]: { topics: activeTopics(supervisor.name) } } };
+  });
+
+  router.add('PUT', '/connectors/:name/topics/reset', (request) => {
+    const supervisor = supervisorOf(context, request.params['name']!);
+    resetActiveTopics(supervisor.name);
+    context.logger.info({ connector: supervisor.name }, 'active topics reset over REST');
+    return { status: 202 };
   });
 
   router.add('GET', '/connectors/:name/tasks', (request) => {

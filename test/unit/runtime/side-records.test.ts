@@ -10,7 +10,7 @@ const header = (timestampMs: number, position = 100) => ({ file: 'f', position, 
 const offset = { file: 'f', pos: 1, gtids: '0-1-1' };
 
 function setup(tables: Record<string, TableDescription>) {
-  const sent: Array<{ topic: string; key: ConnectStruct | null; value: ConnectStruct | null; ackToken?: unknown }> = [];
+  const sent: Array<{ topic: string; key: ConnectStruct | null; value: ConnectStruct | null; ackToken?: unknown; partition?: number }> = [];
   const side = new SideRecords({
     envelope: { identity: { version: 'v', name: 'p' }, tombstonesOnDelete: true, provideTransactionMetadata: true, contextHeaders: {} },
     schemaChangeTopic: 'p', transactionTopic: 'p.transaction', heartbeatTopic: '__debezium-heartbeat.p', emitTruncates: false,
@@ -20,7 +20,7 @@ function setup(tables: Record<string, TableDescription>) {
       eventFailed: (error) => { throw error; },
     },
     offsetRecord: (o) => ({ topic: 'offsets', key: null, value: Buffer.from(JSON.stringify(o)) }),
-    sink: { send: (record: OutgoingRecord) => { sent.push({ topic: record.topic, key: record.key as never, value: record.value as never, ackToken: record.ackToken }); } },
+    sink: { send: (record: OutgoingRecord) => { sent.push({ topic: record.topic, key: record.key as never, value: record.value as never, ackToken: record.ackToken, partition: record.partition }); } },
     tables: { resolve: async () => null },
     describeTable: async (db, table) => tables[`${db}.${table}`] ?? null,
   });
@@ -71,4 +71,16 @@ test('no heartbeat before a position is known; then each carries it', async () =
   await side.end(null, header(1000), () => offset);
   await side.heartbeat();
   assert.deepEqual(sent.map((r) => [r.topic, r.key, r.ackToken]), [['__debezium-heartbeat.p', { serverName: 'p' }, offset]]);
+});
+
+test('schema change and heartbeat records go to partition 0, as Debezium writes them; transaction records to the key hash', async () => {
+  const { side, sent } = setup({ 'd.t': description('a') });
+  const order = new TransactionOrder('0-1-9');
+  await side.begin({ gtid: '0-1-9', serverId: 1, order }, header(1000));
+  await side.end({ gtid: '0-1-9', serverId: 1, order }, header(1000), () => offset);
+  await side.statement({ header: header(2000), sql: 'CREATE TABLE t (a INT)', database: 'd', file: 'f' }, null, offset);
+  await side.heartbeat();
+  assert.deepEqual(sent.map((r) => [r.topic, r.partition]), [
+    ['p.transaction', undefined], ['p.transaction', undefined], ['p', 0], ['__debezium-heartbeat.p', 0],
+  ]);
 });

@@ -186,6 +186,21 @@ test('an unknown topic is ensured once before its first record', async () => {
   await flushed;
 });
 
+test('a record with a prescribed partition still gets its unknown topic ensured (created) first', async () => {
+  const client = heldSender();
+  const topics = partitions({ heartbeats: 3 });
+  const s = createKafkaSink({ client, topics, lingerMs: 0 });
+  const first = s.send(rec(1, 'heartbeats', { partition: 0 }));
+  assert.ok(first instanceof Promise, 'waits for the topic');
+  await first;
+  assert.deepEqual(topics.ensured, ['heartbeats']);
+  assert.equal(client.requests[0]!.batches[0]!.messages[0]!.partition, 0);
+  const flushed = s.flush();
+  client.requests.shift()!.ack();
+  await tick();
+  await flushed;
+});
+
 test('a failed request fails the sink: no later acks, flush rejects, send throws, onError once', async () => {
   const client = heldSender();
   const errors: BinlogdError[] = [];

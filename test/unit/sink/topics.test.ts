@@ -51,3 +51,22 @@ test('with creation disabled a missing topic is KAFKA_REJECTED naming it; failur
   admin.topics.set('gone', 2);
   assert.equal(await m.ensure('gone'), 2);
 });
+
+test('a topic with its own creation (the dead letter topic) uses it; a refused replication factor names the property', async () => {
+  const admin = fakeAdmin();
+  const overrides = { dlq: { partitions: 1, replicationFactor: 2, property: 'errors.deadletterqueue.topic.replication.factor' } };
+  const m = createTopicManager({ admin, creation: { partitions: 6, replicationFactor: -1, configs: { 'cleanup.policy': 'delete' }, overrides } });
+  assert.equal(await m.ensure('dlq'), 1);
+  assert.equal(await m.ensure('data'), 6);
+  assert.deepEqual(admin.calls.create, [
+    { topic: 'dlq', partitions: 1, replicationFactor: 2 },
+    { topic: 'data', partitions: 6, replicationFactor: -1, configs: { 'cleanup.policy': 'delete' } },
+  ]);
+
+  const refusing = { ...fakeAdmin(), async createTopics(): Promise<boolean> {
+    throw new BinlogdError('KAFKA_REJECTED', 'Kafka: creating topics dlq failed: INVALID_REPLICATION_FACTOR', { details: { kafkaError: 'INVALID_REPLICATION_FACTOR' } });
+  } };
+  const failing = createTopicManager({ admin: refusing, creation: { partitions: 1, replicationFactor: 1, overrides: { ...overrides, dlq: { ...overrides.dlq, replicationFactor: 3 } } } });
+  await assert.rejects(failing.ensure('dlq'), (e: unknown) => e instanceof BinlogdError && e.code === 'KAFKA_REJECTED' && !e.retriable &&
+    /topic dlq with replication factor 3 .*set errors\.deadletterqueue\.topic\.replication\.factor to at most the number of brokers/.test(e.message));
+});
