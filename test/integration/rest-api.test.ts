@@ -111,8 +111,11 @@ test('every REST route, success and error cases, against a running daemon', { ti
     });
 
     await t.test('KIP-558 active topics: the topics written (not the offsets topic); reset 202 empties them', async () => {
-      // The table's topic and the schema change topic (include.schema.changes), never the offsets topic.
-      assert.deepEqual(await activeTopics([name, topic]), { [name]: { topics: [name, topic].sort() } });
+      // The table's topic, and the schema change topic when some DDL (other tests') was streamed;
+      // never the offsets topic.
+      const written: string[] = (await activeTopics([topic]))[name].topics;
+      assert.ok(written.includes(topic), JSON.stringify(written));
+      assert.deepEqual(written.filter((t) => t !== topic && t !== name), [], JSON.stringify(written));
       const reset = await call('PUT', `/connectors/${name}/topics/reset`);
       assert.equal(reset.status, 202);
       assert.deepEqual((await call('GET', `/connectors/${name}/topics`)).body, { [name]: { topics: [] } });
