@@ -43,9 +43,9 @@ test('every REST route, success and error cases, against a running daemon', { ti
     return answer;
   };
   // A record is readable once committed; the daemon learns of it from the acknowledgement just after.
-  const activeTopics = async () => {
+  const activeTopics = async (expected: string[]) => {
     let body = (await call('GET', `/connectors/${name}/topics`)).body;
-    for (let i = 0; i < 50 && body[name]?.topics.length === 0; i++) {
+    for (let i = 0; i < 100 && !expected.every((t) => body[name]?.topics.includes(t)); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       body = (await call('GET', `/connectors/${name}/topics`)).body;
     }
@@ -111,8 +111,11 @@ test('every REST route, success and error cases, against a running daemon', { ti
     });
 
     await t.test('KIP-558 active topics: the topics written (not the offsets topic); reset 202 empties them', async () => {
-      // The table's topic and the schema change topic (include.schema.changes), never the offsets topic.
-      assert.deepEqual(await activeTopics(), { [name]: { topics: [name, topic].sort() } });
+      // The table's topic, and the schema change topic when some DDL (other tests') was streamed;
+      // never the offsets topic.
+      const written: string[] = (await activeTopics([topic]))[name].topics;
+      assert.ok(written.includes(topic), JSON.stringify(written));
+      assert.deepEqual(written.filter((t) => t !== topic && t !== name), [], JSON.stringify(written));
       const reset = await call('PUT', `/connectors/${name}/topics/reset`);
       assert.equal(reset.status, 202);
       assert.deepEqual((await call('GET', `/connectors/${name}/topics`)).body, { [name]: { topics: [] } });
@@ -171,7 +174,7 @@ test('every REST route, success and error cases, against a running daemon', { ti
       const records = await readAvroTopic(topic, 3, 60_000);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       assert.equal((await readAvroTopic(topic, 3, 60_000)).length, 3, 'no tombstone after the delete: the new config applies');
-      assert.ok((await activeTopics())[name].topics.includes(topic), 'written again after the reset');
+      assert.ok((await activeTopics([topic]))[name].topics.includes(topic), 'written again after the reset');
       assert.equal((records[2]!.value as { op: string }).op, 'd');
     });
 
