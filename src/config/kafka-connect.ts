@@ -34,7 +34,9 @@ export const connectSchema = z.object({
   'errors.tolerance': choice(['none', 'all'], 'none', 'none: a record that fails a transform, conversion or the size limit fails the connector at its position; all: it is skipped (to the dead letter queue when one is set).'),
   'errors.deadletterqueue.topic.name': text('Topic receiving the records errors.tolerance=all skips (as JSON, with the error in headers).'),
   'errors.deadletterqueue.context.headers.enable': bool(false, 'Whether dead letter records carry __connect.errors.* headers (connector, stage, class, exception) and __binlogd.errors.* (table, position).'),
-  'errors.deadletterqueue.topic.replication.factor': int(3, 'Replication factor of the dead letter topic when binlogd creates it (with one partition, as Kafka Connect does); -1 = the broker\'s default.replication.factor. Set it to at most the number of brokers.', minusOneOrPositive),
+  // Connect's default is 3, which fails on a one-broker cluster the first time a record goes to the
+  // dead letter topic; the broker's own default serves both development and production clusters.
+  'errors.deadletterqueue.topic.replication.factor': int(-1, 'Replication factor of the dead letter topic when binlogd creates it (with one partition, as Kafka Connect does). Default -1: the broker\'s default.replication.factor (Kafka Connect defaults to 3). Set it to at most the number of brokers.', minusOneOrPositive),
   'errors.retry.timeout': int(0, 'How long a failed conversion or transform is retried (ms); 0 never, -1 forever.', { min: -1 }),
   'errors.retry.delay.max.ms': int(60000, 'Longest pause between those retries.', { min: 0 }),
   'errors.log.enable': bool(false, 'Whether tolerated errors are logged.'),

@@ -124,14 +124,13 @@ test('errors.tolerance=none: the connector fails at the poisoned change, and res
   }
 });
 
-test('the dead letter topic is created with errors.deadletterqueue.topic.replication.factor: Connect\'s default 3 on one broker fails naming the property', { timeout: 180_000 }, async () => {
+test('the dead letter topic is created with errors.deadletterqueue.topic.replication.factor: 3 on one broker fails naming the property', { timeout: 180_000 }, async () => {
   const db = await connectAsRoot();
   const table = uniqueName('dlqrf');
   const prefix = uniqueName('bd');
   const dlq = uniqueName('dlq.inventory');
   await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}; CREATE TABLE ${DB}.${table} (id INT PRIMARY KEY, body LONGTEXT)`);
-  const { ['errors.deadletterqueue.topic.replication.factor']: _factor, ...withDefault } = config(prefix, table, dlq, 'all');
-  const binlogd = await startBinlogd({ name: prefix, config: { ...withDefault, 'errors.max.retries': '0' } });
+  const binlogd = await startBinlogd({ name: prefix, config: { ...config(prefix, table, dlq, 'all'), 'errors.deadletterqueue.topic.replication.factor': '3', 'errors.max.retries': '0' } });
   try {
     await insert(db, table, 1, LIMIT * 2);
     const failed = await waitForLog(binlogd, /^connector failed/);

@@ -49,7 +49,7 @@ test('converters: Avro (default, own registry), JsonConverter with its options; 
 
 test('errors.* and the dead letter topic', () => {
   const c = parseConnector({ name: 'c', config: { ...base, 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq.x', 'errors.deadletterqueue.context.headers.enable': 'true' } }, { env: {} }).config!;
-  assert.deepEqual(c.connect.errors.deadLetterQueue, { topic: 'dlq.x', contextHeaders: true, replicationFactor: 3 });
+  assert.deepEqual(c.connect.errors.deadLetterQueue, { topic: 'dlq.x', contextHeaders: true, replicationFactor: -1 });
   assert.equal(errors({ 'errors.deadletterqueue.topic.name': 'bad topic' })[0]!.property, 'errors.deadletterqueue.topic.name');
   assert.match(problems({ 'errors.deadletterqueue.topic.name': 'dlq' }).find((p) => p.severity === 'warning')!.message, /receives nothing while errors\.tolerance=none/);
   assert.match(errors({ 'errors.tolerance': 'some' })[0]!.message, /none, all/);

@@ -43,7 +43,7 @@ test('what the inventory connector means', (t) => {
   assert.equal(config.connect.errors.tolerance, 'all');
   assert.deepEqual(config.transforms.map((x) => x.type), ['org.apache.kafka.connect.transforms.RegexRouter', 'io.debezium.transforms.ExtractNewRecordState']);
   // The ExtractNewRecordState options Debezium 3.2 removed are called out (binlogd applies them), nothing else.
-  assert.deepEqual(config.connect.errors.deadLetterQueue, { topic: 'dlq.inventory', contextHeaders: true, replicationFactor: 3 });
+  assert.deepEqual(config.connect.errors.deadLetterQueue, { topic: 'dlq.inventory', contextHeaders: true, replicationFactor: -1 });
   assert.equal(config.connect.converters.value.class, 'io.confluent.connect.avro.AvroConverter');
   assert.deepEqual(problems.map((p) => p.property).sort(), [
     'transforms.unwrap.delete.handling.mode',
