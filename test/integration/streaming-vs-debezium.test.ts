@@ -60,7 +60,8 @@ async function compareWithDebezium(comparison: Comparison): Promise<void> {
   const include = tables.map((t) => t.replace('.', '\\.')).join(',');
   const config = Object.fromEntries(Object.entries(comparison.config ?? {}).map(([k, v]) => [k, v.replaceAll('%DB', DB).replace(/%(\w+)/g, (_, n: string) => names[n] ?? n)]));
   const filters: Record<string, string> = config['table.exclude.list'] === undefined ? { 'table.include.list': include } : {};
-  const binlogd = await startBinlogd({ name: prefix, config: { ...filters, ...config, 'topic.prefix': prefix } });
+  // Streaming only, like the Debezium side (captureWithDebezium takes no data snapshot).
+  const binlogd = await startBinlogd({ name: prefix, config: { 'snapshot.mode': 'no_data', ...filters, ...config, 'topic.prefix': prefix } });
   try {
     const capture = await captureWithDebezium({ tables, config, write: () => comparison.write(db, qualified) });
     for (const table of tables) {
