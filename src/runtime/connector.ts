@@ -174,6 +174,8 @@ export class Connector {
       const snapshotRun = this.snapshot.run();
       this.snapshotRun = snapshotRun;
       const snapshot = await snapshotRun;
+      // Stopped during the snapshot: what stop() found may be older than what start made since.
+      if (this.stopping.signal.aborted) return await this.release();
       const stages = {
         envelope,
         tables: createTableResolver({ sql: this.sql, config }),
@@ -229,7 +231,7 @@ export class Connector {
       this.state = 'RUNNING';
       this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
     } catch (error) {
-      if (this.stopping.signal.aborted) return; // stopped during the snapshot: stop() releases
+      if (this.stopping.signal.aborted) return await this.release(); // stopped while starting
       this.fail(asBinlogdError(error));
       await this.release();
       throw this.failure;

@@ -73,6 +73,18 @@ export class SnapshotEmitter {
     return run;
   }
 
+  /** Sends the held record as it is (the snapshot stops before its end). */
+  release(): Promise<void> {
+    const run = this.turn.then(async () => {
+      const held = this.held;
+      if (!held) return;
+      this.held = null;
+      await this.send(held);
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
   /** Sends the held record as the snapshot's `last`, carrying the completed offset. */
   finish(completed: SourceOffset): Promise<void> {
     const run = this.turn.then(async () => {

@@ -148,7 +148,14 @@ export class SnapshotPhase {
           progress.tableDone(table.id);
         }
       };
-      await Promise.all(opened.readers.map(worker));
+      const settled = await Promise.allSettled(opened.readers.map(worker));
+      const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) {
+        // The held record carries its chunk's offset: without it, the rows sent before it would be
+        // committed (a clean stop flushes the sink) under the previous chunk's offset, and read again.
+        await emitter.release().catch(() => undefined);
+        throw failure.reason;
+      }
       const completed = completedOffset(position, Date.now());
       await emitter.finish(completed);
       if (emitter.count === 0) {

@@ -46,6 +46,8 @@ export class ConnectorSupervisor {
   private wanted: TargetState;
   private failure: BinlogdError | null = null;
   private session: Session | null = null;
+  /** A session whose start (a snapshot can take hours) has not returned yet. */
+  private starting: Session | null = null;
   private queue: Promise<void> = Promise.resolve();
   private retryWait: AbortController | null = null;
   private attempts = 0;
@@ -100,6 +102,7 @@ export class ConnectorSupervisor {
   setTarget(target: TargetState): Promise<void> {
     this.wanted = target;
     this.retryWait?.abort();
+    if (target !== 'RUNNING') this.abortStart();
     return this.enqueue(() => this.reconcile());
   }
 
@@ -142,6 +145,7 @@ export class ConnectorSupervisor {
   close(options: { forget?: boolean } = {}): Promise<void> {
     this.closed = true;
     this.retryWait?.abort();
+    this.abortStart();
     return this.enqueue(async () => {
       await this.release();
       if (options.forget) {
@@ -149,6 +153,14 @@ export class ConnectorSupervisor {
         for (const state of CONNECTOR_STATES) metrics.connectorState.remove({ connector: this.name, state });
       }
     });
+  }
+
+  /**
+   * Stops a session that is still starting (e.g. in its initial snapshot) so a pause, stop or
+   * shutdown need not wait for its start: what it committed stays, the rest resumes later.
+   */
+  private abortStart(): void {
+    void this.starting?.stop().catch(() => undefined);
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {
@@ -177,11 +189,19 @@ export class ConnectorSupervisor {
       let session: Session;
       const onFailure = (error: BinlogdError) => this.onSessionFailure(session, error);
       session = this.settings.createSession(this.settings.config, onFailure);
+      this.starting = session;
       try {
         await session.start();
       } catch (error) {
         await session.stop().catch(() => undefined);
         if (await this.retryAfter(asBinlogdError(error))) continue;
+        return;
+      } finally {
+        this.starting = null;
+      }
+      // Paused, stopped or shut down while starting: the operation queued behind this one settles it.
+      if (this.closed || this.wanted !== 'RUNNING') {
+        await session.stop().catch(() => undefined);
         return;
       }
       this.session = session;

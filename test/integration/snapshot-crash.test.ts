@@ -13,7 +13,11 @@ import { readTopicUntil, replayChanges } from '../support/change-replay.js';
 const DB = 'binlogd_test';
 const ROWS = 150_000;
 
-test('a snapshot killed midway resumes from its last chunk and ends with every row exactly once', { timeout: 600_000 }, async () => {
+test('a snapshot killed midway resumes from its last chunk and ends with every row exactly once', { timeout: 600_000 }, () => interruptedSnapshot('SIGKILL'));
+
+test('SIGTERM during a snapshot: exit 0 within 10 s; the restart resumes from the last chunk, every row exactly once', { timeout: 600_000 }, () => interruptedSnapshot('SIGTERM'));
+
+async function interruptedSnapshot(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
   const db = await connectAsRoot();
   const table = uniqueName('snap_crash');
   const qualified = `${DB}.${table}`;
@@ -38,8 +42,15 @@ test('a snapshot killed midway resumes from its last chunk and ends with every r
       if (first.child.exitCode !== null || Date.now() > deadline) assert.fail(`the first run ended or stalled: ${JSON.stringify(first.logs.slice(-5))}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    const signalled = Date.now();
+    first.child.kill(signal);
+    const code = await first.exited;
+    if (signal === 'SIGTERM') {
+      assert.equal(code, 0, `exit code after SIGTERM: ${JSON.stringify(first.logs.slice(-5))}`);
+      const seconds = (Date.now() - signalled) / 1000;
+      assert.ok(seconds < 10, `exited ${seconds} s after SIGTERM`);
+      console.log(`SIGTERM during the snapshot: exit 0 after ${seconds.toFixed(2)} s`);
+    }
 
     second = await startBinlogd({ name, config, timeoutMs: 300_000 });
     const resumed = second.logs.find((l) => l['msg'] === 'resuming the snapshot from its last emitted rows');
@@ -59,4 +70,4 @@ test('a snapshot killed midway resumes from its last chunk and ends with every r
     await db.query(`DROP TABLE IF EXISTS ${qualified}`);
     await db.end();
   }
-});
+}

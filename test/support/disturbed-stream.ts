@@ -78,8 +78,13 @@ export async function streamThrough(options: DisturbedStreamOptions): Promise<Di
     await writing;
     const written = Date.now();
 
-    await waitUntilCovered(topics[0], workload.expected[0], brokers);
-    await waitUntilCovered(topics[1], workload.expected[1], brokers);
+    try {
+      await waitUntilCovered(topics[0], workload.expected[0], brokers);
+      await waitUntilCovered(topics[1], workload.expected[1], brokers);
+    } catch (error) {
+      const warnings = proc.logs.filter((l) => Number(l['level']) >= 40).slice(-8);
+      throw new Error(`${(error as Error).message}; binlogd's last warnings: ${JSON.stringify(warnings, null, 1)}`, { cause: error });
+    }
     const seconds = { writing: (written - started) / 1000, catchingUp: (Date.now() - written) / 1000 };
     assert.deepEqual(proc.logs.filter(isFailure), [], 'the connector never failed');
     assert.equal(await proc.stop(), 0, 'binlogd stops cleanly');
