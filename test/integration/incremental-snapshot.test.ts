@@ -154,9 +154,12 @@ test('stop-snapshot ends a running incremental snapshot', { timeout: 600_000 }, 
   try {
     binlogd = await start(f, 50);
     await signal(f, 'ad-hoc-2', 'execute-snapshot', { 'data-collections': [f.table], type: 'incremental' });
-    await readAvroTopic(`${f.prefix}.${f.table}`, 100, 120_000);
+    // Paused at once (the chunk under way still comes out), so the stop surely lands part way.
+    await signal(f, 'ad-hoc-2p', 'pause-snapshot', {});
+    await readAvroTopic(`${f.prefix}.${f.table}`, 1, 120_000);
     await signal(f, 'ad-hoc-3', 'stop-snapshot', { 'data-collections': [f.table], type: 'incremental' });
     await waitForLog(binlogd, (msg) => msg === 'incremental snapshot stopped', 60_000);
+    await signal(f, 'ad-hoc-3r', 'resume-snapshot', {});
     const records = await endMarker(f, 100);
     await new Promise((resolve) => setTimeout(resolve, 3000)); // a snapshot still running would go on
     const after = await readAvroTopic(`${f.prefix}.${f.table}`, records.length + 1, 5_000).catch(() => records);
