@@ -1,4 +1,4 @@
-// The column-type fixtures of decode-vs-debezium.test.ts (every MariaDB type with edge values,
+// The column-type fixtures (every MariaDB type with edge values,
 // and every kind of column default), shared by tests that compare decoding paths.
 export const DB = 'binlogd_test';
 
