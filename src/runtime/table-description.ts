@@ -6,15 +6,11 @@ import { sourceColumn } from '../envelope/source-column.js';
 import type { TableDescription } from '../envelope/schema-change-records.js';
 import { describeColumns, INFORMATION_SCHEMA_COLUMNS_QUERY, type InformationSchemaColumn } from '../source/column-descriptor.js';
 import type { SqlClient } from '../source/sql-client.js';
+import { readUniqueIndexes } from '../source/unique-indexes.js';
 
 const TABLE_QUERY =
   'SELECT c.CHARACTER_SET_NAME AS CHARSET, t.TABLE_COMMENT AS COMMENT FROM INFORMATION_SCHEMA.TABLES t ' +
   'LEFT JOIN INFORMATION_SCHEMA.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?';
-
-// No ORDER BY: the server lists indexes as SHOW INDEX does, PRIMARY first, then in definition order.
-const UNIQUE_INDEXES_QUERY =
-  'SELECT INDEX_NAME, COLUMN_NAME, SEQ_IN_INDEX, NULLABLE FROM INFORMATION_SCHEMA.STATISTICS ' +
-  'WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0';
 
 export type TableDescriber = (db: string, table: string) => Promise<TableDescription | null>;
 
@@ -42,16 +38,5 @@ export function createTableDescriber(sql: SqlClient): TableDescriber {
 
 /** The PRIMARY KEY, else the first UNIQUE index of NOT NULL columns (MariaDbAntlrDdlParser). */
 async function keyColumns(sql: SqlClient, db: string, table: string): Promise<string[]> {
-  const indexes = new Map<string, { columns: Array<[number, string]>; nullable: boolean }>();
-  for (const row of await sql.query(UNIQUE_INDEXES_QUERY, [db, table])) {
-    const name = String(row['INDEX_NAME']);
-    const index = indexes.get(name) ?? { columns: [], nullable: false };
-    index.columns.push([Number(row['SEQ_IN_INDEX']), String(row['COLUMN_NAME'])]);
-    index.nullable ||= String(row['NULLABLE'] ?? '') === 'YES';
-    indexes.set(name, index);
-  }
-  for (const index of indexes.values()) {
-    if (!index.nullable) return index.columns.sort((a, b) => a[0] - b[0]).map(([, name]) => name);
-  }
-  return [];
+  return (await readUniqueIndexes(sql, db, table)).find((index) => !index.nullable)?.columns ?? [];
 }

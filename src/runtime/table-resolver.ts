@@ -10,12 +10,8 @@ import type { TableMapEntry } from '../source/binlog-client.js';
 import { describeColumns, INFORMATION_SCHEMA_COLUMNS_QUERY, type ColumnDescriptor, type InformationSchemaColumn } from '../source/column-descriptor.js';
 import type { SqlClient } from '../source/sql-client.js';
 import { createCaptureFilter } from '../source/table-filter.js';
+import { readUniqueIndexes } from '../source/unique-indexes.js';
 import type { TableResolver } from './streaming-pipeline.js';
-
-// No ORDER BY: the server lists indexes as SHOW INDEX does, PRIMARY first, then in definition order.
-const UNIQUE_INDEXES_QUERY =
-  'SELECT INDEX_NAME, COLUMN_NAME, SEQ_IN_INDEX, NULLABLE FROM INFORMATION_SCHEMA.STATISTICS ' +
-  'WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0';
 
 /**
  * INFORMATION_SCHEMA shows the table as it is now; the rows being read may predate an ALTER TABLE
@@ -81,19 +77,10 @@ export function createTableResolver(options: { sql: SqlClient; config: Connector
   async function keyColumnsOf(db: string, table: string, columns: readonly ColumnDescriptor[]): Promise<string[]> {
     const override = config.filters.messageKeyColumns.find((rule) => rule.table.test(`${db}.${table}`));
     if (override) return [...override.columns];
-    const indexes = new Map<string, { columns: Array<[number, string]>; nullable: boolean }>();
-    for (const row of await sql.query(UNIQUE_INDEXES_QUERY, [db, table])) {
-      const name = String(row['INDEX_NAME']);
-      const index = indexes.get(name) ?? { columns: [], nullable: false };
-      index.columns.push([Number(row['SEQ_IN_INDEX']), String(row['COLUMN_NAME'])]);
-      index.nullable ||= String(row['NULLABLE'] ?? '') === 'YES';
-      indexes.set(name, index);
-    }
     // PRIMARY comes first; without one, Debezium's MariaDB parser promotes the first all-NOT-NULL UNIQUE index.
-    for (const index of indexes.values()) {
-      const names = index.columns.sort((a, b) => a[0] - b[0]).map(([, name]) => name);
-      if (!index.nullable && names.every((name) => columns.some((c) => c.name === name))) return names;
-    }
+    const key = (await readUniqueIndexes(sql, db, table))
+      .find((index) => !index.nullable && index.columns.every((name) => columns.some((c) => c.name === name)));
+    if (key) return key.columns;
     return [];
   }
 }

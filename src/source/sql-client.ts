@@ -68,20 +68,24 @@ export function sqlError(error: unknown, endpoint: SqlEndpoint): BinlogdError {
   return new BinlogdError('SOURCE_CONNECTION_LOST', `MariaDB ${where}: ${reason}`, { retriable: true, cause: error });
 }
 
+/** Exact values: 64-bit integers and decimals as text, temporal values as the server prints them. */
+function connectionOptions(endpoint: SqlEndpoint): mysql.ConnectionOptions {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    user: endpoint.user,
+    password: endpoint.password,
+    connectTimeout: endpoint.connectTimeoutMs ?? 30_000,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalNumbers: false,
+    dateStrings: true,
+  };
+}
+
 async function connect(endpoint: SqlEndpoint): Promise<mysql.Connection> {
   try {
-    return await mysql.createConnection({
-      host: endpoint.host,
-      port: endpoint.port,
-      user: endpoint.user,
-      password: endpoint.password,
-      connectTimeout: endpoint.connectTimeoutMs ?? 30_000,
-      // Exact values: 64-bit integers and decimals as text, temporal values as the server prints them.
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      decimalNumbers: false,
-      dateStrings: true,
-    });
+    return await mysql.createConnection(connectionOptions(endpoint));
   } catch (error) {
     throw sqlError(error, endpoint);
   }
@@ -161,15 +165,7 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
   let connection: mysql.Connection;
   try {
     connection = await mysql.createConnection({
-      host: endpoint.host,
-      port: endpoint.port,
-      user: endpoint.user,
-      password: endpoint.password,
-      connectTimeout: endpoint.connectTimeoutMs ?? 30_000,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      decimalNumbers: false,
-      dateStrings: true,
+      ...connectionOptions(endpoint),
       // MariaDB's JSON is LONGTEXT: the binlog carries the stored text, and mysql2 would parse it.
       jsonStrings: true,
       charset: 'utf8mb4',
