@@ -5,6 +5,7 @@
 // two (the window) supersedes the chunk's copy of that row, so at the close the chunk's other rows
 // are emitted as `op=r` (source.snapshot `incremental`) at that point of the stream. Only one chunk
 // is held at a time; the progress rides in every offset (incremental-state.ts).
+import { sendCarryingOffset } from './offset-carrier.js';
 import { randomUUID } from 'node:crypto';
 import type { ConnectStruct } from '../connect/schema.js';
 import type { ConnectorConfig } from '../config/index.js';
@@ -243,17 +244,8 @@ export class IncrementalSnapshot implements StreamSignals {
       headers: envelope.contextHeaders,
     }));
     const converted = records.convert(changes, { table: `${schema.db}.${schema.table}`, gtid: at.gtid, file: at.file, pos: at.pos });
-    return Array.isArray(converted) ? this.sendAll(converted, ackToken) : converted.then((out) => this.sendAll(out, ackToken));
-  }
-
-  /** The progress rides on the last record; with none (all rows superseded, or dropped) on its own. */
-  private sendAll(out: OutgoingRecord[], ackToken: SourceOffset | undefined, from = 0): void | Promise<void> {
-    if (ackToken && out.length === 0) out.push(this.options.offsetRecord(ackToken));
-    for (let i = from; i < out.length; i++) {
-      const record = out[i]!;
-      const pending = this.options.sink.send(ackToken && i === out.length - 1 ? { ...record, ackToken } : record);
-      if (pending) return pending.then(() => this.sendAll(out, ackToken, i + 1));
-    }
+    const send = (out: OutgoingRecord[]) => sendCarryingOffset(this.options.sink, this.options.offsetRecord, out, ackToken);
+    return Array.isArray(converted) ? send(converted) : converted.then(send);
   }
 
   /** The table's columns, key and schemas; null (with a warning) when it cannot be snapshotted. */

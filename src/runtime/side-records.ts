@@ -7,6 +7,7 @@
 // explicitly, and so does binlogd (the sink still creates a missing topic first).
 // Like every source record in Kafka Connect, they pass the connector's transforms and converters
 // (record-path.ts): a RegexRouter whose regex matches renames them, a JsonConverter writes JSON.
+import { sendCarryingOffset } from './offset-carrier.js';
 import type { ConnectSchema, ConnectStruct } from '../connect/schema.js';
 import { processingTime, type EnvelopeOptions, type TransactionOrder } from '../envelope/change-events.js';
 import { classifyDdl, type DdlStatement, type TableRef } from '../envelope/ddl-statements.js';
@@ -212,15 +213,8 @@ export class SideRecords {
     const converted = this.options.records.convert([{ topic, keySchema, key, valueSchema, value, headers }], from);
     const place = (out: OutgoingRecord[]): OutgoingRecord[] =>
       partition === undefined ? out : out.map((record) => (record.partition === undefined ? { ...record, partition } : record));
-    return Array.isArray(converted) ? this.sendAll(place(converted), ackToken) : converted.then((out) => this.sendAll(place(out), ackToken));
-  }
-
-  private sendAll(out: OutgoingRecord[], ackToken: SourceOffset | undefined, start = 0): void | Promise<void> {
-    if (ackToken && out.length === 0) out.push(this.options.offsetRecord(ackToken));
-    for (let i = start; i < out.length; i++) {
-      const pending = this.options.sink.send(ackToken && i === out.length - 1 ? { ...out[i]!, ackToken } : out[i]!);
-      if (pending) return pending.then(() => this.sendAll(out, ackToken, i + 1));
-    }
+    const send = (out: OutgoingRecord[]) => sendCarryingOffset(this.options.sink, this.options.offsetRecord, place(out), ackToken);
+    return Array.isArray(converted) ? send(converted) : converted.then(send);
   }
 }
 

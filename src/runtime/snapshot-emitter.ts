@@ -2,6 +2,7 @@
 // (transforms, converters, error policy) and sink, whichever table reader they come from. Like Debezium's BufferingSnapshotChangeRecordReceiver, the newest
 // record is held back until the next one arrives, so the snapshot's final record can still be
 // marked `last` and carry the completed offset (the one without the `snapshot` key).
+import { sendCarryingOffset } from './offset-carrier.js';
 import type { ConnectStruct } from '../connect/schema.js';
 import { processingTime, type EnvelopeOptions } from '../envelope/change-events.js';
 import { sourceStruct } from '../envelope/source-info.js';
@@ -141,20 +142,7 @@ export class SnapshotEmitter {
       [{ topic: schema.topic, keySchema: schema.keySchema, key: held.key, valueSchema: schema.envelopeSchema, value: held.value, headers: this.options.envelope.contextHeaders }],
       { table: `${schema.db}.${schema.table}`, gtid: null, file: position.file, pos: position.pos },
     );
-    return Array.isArray(converted) ? this.sendAll(converted, held.ackToken) : converted.then((out) => this.sendAll(out, held.ackToken));
-  }
-
-  /**
-   * The chunk's offset rides on the last outgoing record; when a transform dropped the record
-   * (or errors.tolerance=all skipped it without a dead letter topic), it is stored on its own, so
-   * the snapshot's progress and completion still reach the offsets topic.
-   */
-  private sendAll(out: OutgoingRecord[], ackToken: SourceOffset | undefined, from = 0): void | Promise<void> {
-    if (ackToken && out.length === 0) out.push(this.options.offsetRecord(ackToken));
-    for (let i = from; i < out.length; i++) {
-      const record = out[i]!;
-      const pending = this.options.sink.send(ackToken && i === out.length - 1 ? { ...record, ackToken } : record);
-      if (pending) return pending.then(() => this.sendAll(out, ackToken, i + 1));
-    }
+    const send = (out: OutgoingRecord[]) => sendCarryingOffset(this.options.sink, this.options.offsetRecord, out, held.ackToken);
+    return Array.isArray(converted) ? send(converted) : converted.then(send);
   }
 }
