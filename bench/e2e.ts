@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     'latency-seconds': { type: 'string', default: '10' },
     set: { type: 'string', multiple: true, default: [] },
     snapshot: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' }, // bench/snapshot.ts only
   },
 });
 // --snapshot: the snapshot benchmark instead (bench/snapshot.ts reads the same arguments).

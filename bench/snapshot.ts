@@ -1,6 +1,6 @@
 // Snapshot benchmark: a table of `rows` rows (default 1,000,000, 8 columns like bench/e2e.ts) read
 // by binlogd's initial snapshot into Kafka with Avro, exactly once by default.
-//   npm run bench -- --snapshot [--rows 1000000 --set snapshot.max.threads=2 ...]
+//   npm run bench -- --snapshot [--rows 1000000 --set snapshot.max.threads=2 ... --cpu-prof <dir>]
 // rows/s = rows / (first log line of the snapshot → last increase of the topic's high watermark,
 // i.e. every record acknowledged); peak RSS is binlogd's own (VmHWM, it runs as its own process).
 // The table is filled with sql_log_bin=0: the snapshot does not need its binlog, and the other
@@ -19,6 +19,7 @@ const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
     set: { type: 'string', multiple: true, default: [] },
+    'cpu-prof': { type: 'string' },
   },
 });
 const rows = Number(args.rows);
@@ -66,6 +67,7 @@ for (;;) {
   if (high >= rows && logs.some((l) => l['msg'] === 'streaming') && performance.now() - lastIncrease > 1000) break;
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
+const cpuSeconds = processCpuSeconds(child.pid!);
 const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 const seconds = (lastIncrease - (snapshotStarted ?? started)) / 1000;
 const completed = logs.find((l) => l['msg'] === 'snapshot completed');
@@ -77,6 +79,9 @@ console.log(JSON.stringify({
   rowsPerSecond: Math.round(rows / seconds),
   binlogdReportedSeconds: completed?.['seconds'],
   binlogdPeakRssMb: peakRssMb,
+  // CPU time of binlogd (all threads, start included): comparable across runs on a busy machine.
+  binlogdCpuSeconds: round(cpuSeconds),
+  binlogdCpuMicrosPerRow: round(cpuSeconds * 1e6 / rows),
 }, null, 2));
 
 child.kill('SIGTERM');
@@ -84,6 +89,12 @@ await new Promise((resolve) => child.once('exit', resolve));
 await admin.disconnect();
 await db.query(`DROP TABLE ${table}`);
 await db.end();
+
+/** utime + stime from /proc/<pid>/stat, in seconds (clock ticks are 100 Hz on Linux). */
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
@@ -108,7 +119,9 @@ function startBinlogd(): { child: ChildProcess; logs: Array<Record<string, unkno
       ...overrides,
     },
   }));
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
+  // --cpu-prof <dir>: V8 CPU profiles of binlogd's main and sink threads, written when it exits.
+  const profile = typeof args['cpu-prof'] === 'string' ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
+  const child = spawn(process.execPath, [...profile, join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const logs: Array<Record<string, unknown>> = [];

@@ -1,8 +1,11 @@
-// The only file that imports kafkajs (2.2.4, unmaintained): everything else speaks the small
-// interfaces below, so the client can be swapped. Every error leaving this file is a BinlogdError
-// (see kafka-errors.ts), and kafkajs' own log lines go to a callback instead of the console.
+// The only file that imports kafkajs (2.2.4, unmaintained; produce-encoder.ts replaces its produce
+// request encoder): everything else speaks the small interfaces below, so the client can be
+// swapped. Every error leaving this file is a BinlogdError (see kafka-errors.ts), and kafkajs' own
+// log lines go to a callback instead of the console.
 import { randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
+// Before kafkajs: it replaces one of kafkajs' modules before kafkajs loads it.
+import { installProduceEncoder } from './produce-encoder.js';
 import kafkajs, { type Admin, type Kafka, type LogEntry, type Producer, type SASLOptions, type Transaction } from 'kafkajs';
 import { BinlogdError } from '../errors.js';
 import { toBinlogdError } from './kafka-errors.js';
@@ -10,6 +13,7 @@ import { toBinlogdError } from './kafka-errors.js';
 // kafkajs is CommonJS: Node's ESM loader cannot see its spread-in named exports (ConfigResourceTypes).
 const { Kafka: KafkaCtor, logLevel: KafkaJsLogLevel, ConfigResourceTypes } = kafkajs;
 type KafkaJsLogLevel = kafkajs.logLevel;
+installProduceEncoder();
 
 /** The worker config's `kafka` section. */
 export interface KafkaConnectionConfig {

@@ -64,14 +64,7 @@ export const THREADED_SINK_DEFAULTS = {
   maxTransferRecords: 1000,
   maxTransferBytes: 1024 * 1024,
   maxPendingBatches: 4,
-  batching: {
-    ...SINK_DEFAULTS,
-    // kafkajs 2.2.4 groups a request's records per partition by copying the partition's array for
-    // every record (groupMessagesPerPartition.js): O(n²) time and garbage. On the sink thread,
-    // where kafkajs is all the work, 2000-record requests spent ~13% of it there and ~20% in GC;
-    // 500 made the end-to-end bench faster and its peak RSS ~30 MB lower (bench/e2e.ts).
-    maxBatchRecords: 500,
-  },
+  batching: SINK_DEFAULTS,
 } as const;
 
 /**
