@@ -59,13 +59,12 @@ async function main(): Promise<void> {
   let batches = 0;
   let acked = 0;
   let waits = 0;
-  const onAck = (done: readonly OutRecord[]): void => {
-    batches++;
-    acked += done.length;
-  };
   const sink: KafkaSink = THREADED
-    ? await startThreadedKafkaSink({ connection: { brokers, clientId: 'binlogd-bench-sink' }, creation: null, batching: settings, onAck })
-    : createKafkaSink({ client: producer, topics, ...settings, onAck });
+    ? await startThreadedKafkaSink({
+      connection: { brokers, clientId: 'binlogd-bench-sink' }, creation: null, batching: settings,
+      onAck: (runs) => { batches++; for (const run of runs) acked += run.count; },
+    })
+    : createKafkaSink({ client: producer, topics, ...settings, onAck: (done) => { batches++; acked += done.length; } });
   try {
     const start = process.hrtime.bigint();
     for (const record of records) {

@@ -22,6 +22,9 @@ import { BatchPacker, type PackedBatch } from './record-packing.js';
 import { deserializeError, type CommitMarker, type FromWorker, type SinkBatching, type SinkWorkerData, type ToWorker } from './threaded-protocol.js';
 import type { TopicCreation } from './topics.js';
 import { TransactionCut } from './transaction-cut.js';
+import { retain, takeRuns, type AckedRun } from './acked-runs.js';
+
+export type { AckedRun } from './acked-runs.js';
 
 export interface ThreadedKafkaSinkOptions {
   connection: KafkaConnectionConfig;
@@ -40,7 +43,8 @@ export interface ThreadedKafkaSinkOptions {
   maxTransferBytes?: number;
   /** Batches handed to the sink thread and not yet acknowledged before send() waits. */
   maxPendingBatches?: number;
-  onAck?: (records: readonly OutRecord[]) => void;
+  /** Acknowledged records, in send order, as runs (the records themselves are not kept). */
+  onAck?: (acked: readonly AckedRun[]) => void;
   onError?: (error: BinlogdError) => void;
   /**
    * Exactly once: a transactional producer under `transactionalId` (connecting fences any older
@@ -149,8 +153,11 @@ export async function startThreadedKafkaSink(options: ThreadedKafkaSinkOptions):
   /** Records passed to send(), and acknowledged, since the start. */
   let sent = 0;
   let acked = 0;
-  /** The records awaiting acknowledgement, kept only for onAck. */
-  const retained: OutRecord[] | undefined = options.onAck ? [] : undefined;
+  /**
+   * What onAck needs of the records awaiting acknowledgement, as runs: holding the records would
+   * keep up to maxPendingBatches × maxTransferRecords keys and values alive (and promote them).
+   */
+  const retained: AckedRun[] | undefined = options.onAck ? [] : undefined;
   let failure: BinlogdError | undefined;
   let closed = false;
   let closing: Promise<void> | undefined;
@@ -226,7 +233,7 @@ export async function startThreadedKafkaSink(options: ThreadedKafkaSinkOptions):
     while (pending.length > 0 && pending[0]!.end <= acked) pendingBytes -= pending.shift()!.bytes;
     if (retained !== undefined) {
       try {
-        options.onAck!(retained.splice(0, count));
+        options.onAck!(takeRuns(retained, count));
       } catch (error) {
         fail(new BinlogdError('INTERNAL', 'the sink acknowledgement callback threw', { cause: error }));
         return;
@@ -321,7 +328,7 @@ export async function startThreadedKafkaSink(options: ThreadedKafkaSinkOptions):
       if (waiting !== undefined) throw new BinlogdError('INTERNAL', 'send() called before the previous send() settled');
       packer.add(record);
       sent++;
-      retained?.push(record);
+      if (retained !== undefined) retain(retained, record);
       cut?.note(record, packer);
       if (full()) {
         if (!transfer()) return hold();

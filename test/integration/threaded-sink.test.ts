@@ -55,9 +55,10 @@ test('20,000 keyed records arrive once, in key order, in the murmur2 partition, 
       maxTransferRecords: 300,
       maxPendingBatches: 2,
       log: (entry) => logs.push(entry),
-      onAck: (records) => {
-        for (const r of records) {
-          if (r.ackToken !== acked.length) outOfOrderAck = true;
+      onAck: (runs) => {
+        for (const r of runs) {
+          // Every record carries a token, so every run is one record.
+          if (r.count !== 1 || r.ackToken !== acked.length) outOfOrderAck = true;
           acked.push(r.ackToken as number);
         }
       },
@@ -161,8 +162,8 @@ test('the sink thread ending mid-stream fails the sink with a clear error, never
     let ackedRecords = 0;
     const sink = await startThreadedKafkaSink(base({
       onError: (e) => errors.push(e),
-      onAck: (records) => {
-        ackedRecords += records.length;
+      onAck: (runs) => {
+        for (const run of runs) ackedRecords += run.count;
       },
       maxPendingBatches: 2,
       maxTransferRecords: 200,
