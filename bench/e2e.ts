@@ -2,6 +2,7 @@
 //   npm run bench [-- --rows 200000 --columns 8 --rows-per-tx 100 --rate 2000 --latency-seconds 10
 //                     --set connector.property=value ...]
 //   npm run bench -- --snapshot [--rows 1000000]: the initial snapshot instead (bench/snapshot.ts).
+//   --cpu-prof <dir>: V8 CPU profiles of binlogd's threads, written there when it exits.
 // Phase 1 (throughput): writes `rows` rows as fast as MariaDB takes them; events/s is rows divided
 // by the time from the first write until the topic's high watermark (acknowledged records) reaches them.
 // Phase 2 (latency): writes at a fixed `rate` rows/s; per row, commit returned → record read from
@@ -9,14 +10,11 @@
 // binlogd runs as its own process (`binlogd run`), so its peak RSS (VmHWM) is the daemon's alone.
 // Its CPU time in phase 1 (both threads, from /proc) gives events per CPU second: a figure that
 // other work on the machine disturbs far less than events/s, to compare modes on a busy machine.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { loadStackEnv, repoRoot, uniqueName } from '../test/support/stack-env.js';
+import { loadStackEnv, uniqueName } from '../test/support/stack-env.js';
 import { connectAsRoot } from '../test/support/mariadb.js';
+import { connectorOverrides, cpuSeconds, logged, peakRssMb, round, startBenchDaemon, stopBenchDaemon } from './binlogd-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,7 +25,7 @@ const { values: args } = parseArgs({
     'latency-seconds': { type: 'string', default: '10' },
     set: { type: 'string', multiple: true, default: [] },
     snapshot: { type: 'boolean', default: false },
-    'cpu-prof': { type: 'string' }, // bench/snapshot.ts only
+    'cpu-prof': { type: 'string' },
   },
 });
 // --snapshot: the snapshot benchmark instead (bench/snapshot.ts reads the same arguments).
@@ -35,11 +33,7 @@ if (args.snapshot) {
   await import('./snapshot.js');
   process.exit(0);
 }
-const connectorOverrides = Object.fromEntries(args.set.map((pair) => {
-  const eq = pair.indexOf('=');
-  if (eq < 1) throw new Error(`--set expects property=value, got '${pair}'`);
-  return [pair.slice(0, eq), pair.slice(eq + 1)];
-}));
+const overrides = connectorOverrides(args.set);
 const rows = Number(args.rows);
 const columns = Math.max(3, Number(args.columns));
 const rowsPerTx = Number(args['rows-per-tx']);
@@ -74,7 +68,12 @@ await admin.connect();
 await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
 await admin.disconnect();
 
-const daemon = await startBinlogd();
+const bench = startBenchDaemon({
+  env, name, table, config: { 'snapshot.mode': 'no_data', ...overrides },
+  ...(typeof args['cpu-prof'] === 'string' ? { cpuProfDir: args['cpu-prof'] } : {}),
+});
+await logged(bench, 'streaming');
+const daemon = bench.child;
 const arrivals = new Map<number, number>();
 
 let nextId = 1;
@@ -144,22 +143,21 @@ await waitForIds(nextId - 1, 60_000);
 const latencies = [...committedAt].map(([id, at]) => arrivals.get(id)! - at).sort((a, b) => a - b);
 const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
 
-const peakRssMb = readPeakRssMb(daemon.pid!);
+const peakRss = peakRssMb(daemon.pid!);
 const seconds = (finished - started) / 1000;
 console.log(JSON.stringify({
-  rows, columns, rowsPerTx, connectorOverrides,
+  rows, columns, rowsPerTx, connectorOverrides: overrides,
   writeSeconds: round((writesDone - started) / 1000),
   endToEndSeconds: round(seconds),
   eventsPerSecond: Math.round(rows / seconds),
   binlogdCpuSeconds: round(cpuUsed),
   eventsPerCpuSecond: Math.round(rows / cpuUsed),
   latency: { rate, seconds: latencySeconds, p50Ms: round(percentile(50)), p99Ms: round(percentile(99)), maxMs: round(latencies.at(-1)!) },
-  binlogdPeakRssMb: peakRssMb,
+  binlogdPeakRssMb: peakRss,
 }, null, 2));
 
 await consumer.disconnect();
-daemon.kill('SIGTERM');
-await new Promise((resolve) => daemon.once('exit', resolve));
+await stopBenchDaemon(bench);
 await db.query(`DROP TABLE ${table}`);
 await db.end();
 
@@ -174,59 +172,4 @@ function keyId(key: Buffer): number {
     shift *= 128;
   }
   return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
-/** User + system CPU time of the process so far (all threads), from /proc/<pid>/stat, in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesized command name: state is field 3; utime and stime are 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-}
-
-function readPeakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
-
-/** Starts `binlogd run` on a connector for the bench table; resolves once it streams. */
-async function startBinlogd(): Promise<ChildProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'binlogd-bench-'));
-  mkdirSync(join(dir, 'connectors'));
-  writeFileSync(join(dir, 'worker.json'), JSON.stringify({
-    kafka: { brokers: env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl },
-    http: { host: '127.0.0.1', port: 0 }, log: { level: 'info' },
-  }));
-  writeFileSync(join(dir, 'connectors', 'bench.json'), JSON.stringify({
-    name,
-    config: {
-      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
-      'database.hostname': env.mariadb.host, 'database.port': String(env.mariadb.port),
-      'database.user': env.mariadb.user, 'database.password': env.mariadb.password,
-      'database.server.id': String(300_000 + Math.floor(Math.random() * 100_000)),
-      'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'),
-      'snapshot.mode': 'no_data',
-      ...connectorOverrides,
-    },
-  }));
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      if (/"msg":"streaming/.test(buffered)) resolve();
-      if (buffered.length > 1e6) buffered = buffered.slice(-1000);
-    });
-    child.once('exit', (code) => reject(new Error(`binlogd exited with ${code} before streaming`)));
-  });
-  child.stdout!.resume();
-  return child;
 }

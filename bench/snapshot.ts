@@ -5,14 +5,11 @@
 // i.e. every record acknowledged); peak RSS is binlogd's own (VmHWM, it runs as its own process).
 // The table is filled with sql_log_bin=0: the snapshot does not need its binlog, and the other
 // binlog readers sharing the server are spared a million row events.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { loadStackEnv, repoRoot, uniqueName } from '../test/support/stack-env.js';
+import { loadStackEnv, uniqueName } from '../test/support/stack-env.js';
 import { connectAsRoot } from '../test/support/mariadb.js';
+import { connectorOverrides, cpuSeconds, peakRssMb, round, startBenchDaemon, stopBenchDaemon } from './binlogd-process.js';
 
 const { values: args } = parseArgs({
   strict: false,
@@ -23,11 +20,7 @@ const { values: args } = parseArgs({
   },
 });
 const rows = Number(args.rows);
-const overrides = Object.fromEntries((args.set as string[]).map((pair) => {
-  const eq = pair.indexOf('=');
-  if (eq < 1) throw new Error(`--set expects property=value, got '${pair}'`);
-  return [pair.slice(0, eq), pair.slice(eq + 1)];
-}));
+const overrides = connectorOverrides(args.set as string[]);
 
 const env = loadStackEnv();
 const name = uniqueName('snapbench');
@@ -52,7 +45,11 @@ await admin.connect();
 await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
 
 const started = performance.now();
-const { child, logs } = startBinlogd();
+const daemon = startBenchDaemon({
+  env, name, table, config: { 'snapshot.mode': 'initial', ...overrides },
+  ...(typeof args['cpu-prof'] === 'string' ? { cpuProfDir: args['cpu-prof'] } : {}),
+});
+const { child, logs } = daemon;
 let snapshotStarted: number | undefined;
 let high = 0;
 let lastIncrease = 0;
@@ -67,8 +64,8 @@ for (;;) {
   if (high >= rows && logs.some((l) => l['msg'] === 'streaming') && performance.now() - lastIncrease > 1000) break;
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
-const cpuSeconds = processCpuSeconds(child.pid!);
-const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const cpuUsed = cpuSeconds(child.pid!);
+const peakRss = peakRssMb(child.pid!);
 const seconds = (lastIncrease - (snapshotStarted ?? started)) / 1000;
 const completed = logs.find((l) => l['msg'] === 'snapshot completed');
 console.log(JSON.stringify({
@@ -78,62 +75,13 @@ console.log(JSON.stringify({
   snapshotSeconds: round(seconds),
   rowsPerSecond: Math.round(rows / seconds),
   binlogdReportedSeconds: completed?.['seconds'],
-  binlogdPeakRssMb: peakRssMb,
+  binlogdPeakRssMb: peakRss,
   // CPU time of binlogd (all threads, start included): comparable across runs on a busy machine.
-  binlogdCpuSeconds: round(cpuSeconds),
-  binlogdCpuMicrosPerRow: round(cpuSeconds * 1e6 / rows),
+  binlogdCpuSeconds: round(cpuUsed),
+  binlogdCpuMicrosPerRow: round(cpuUsed * 1e6 / rows),
 }, null, 2));
 
-child.kill('SIGTERM');
-await new Promise((resolve) => child.once('exit', resolve));
+await stopBenchDaemon(daemon);
 await admin.disconnect();
 await db.query(`DROP TABLE ${table}`);
 await db.end();
-
-/** utime + stime from /proc/<pid>/stat, in seconds (clock ticks are 100 Hz on Linux). */
-function processCpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
-function startBinlogd(): { child: ChildProcess; logs: Array<Record<string, unknown>> } {
-  const dir = mkdtempSync(join(tmpdir(), 'binlogd-bench-'));
-  mkdirSync(join(dir, 'connectors'));
-  writeFileSync(join(dir, 'worker.json'), JSON.stringify({
-    kafka: { brokers: env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl },
-    http: { host: '127.0.0.1', port: 0 }, log: { level: 'info' },
-  }));
-  writeFileSync(join(dir, 'connectors', 'bench.json'), JSON.stringify({
-    name,
-    config: {
-      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
-      'database.hostname': env.mariadb.host, 'database.port': String(env.mariadb.port),
-      'database.user': env.mariadb.user, 'database.password': env.mariadb.password,
-      'database.server.id': String(300_000 + Math.floor(Math.random() * 100_000)),
-      'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'),
-      'snapshot.mode': 'initial',
-      ...overrides,
-    },
-  }));
-  // --cpu-prof <dir>: V8 CPU profiles of binlogd's main and sink threads, written when it exits.
-  const profile = typeof args['cpu-prof'] === 'string' ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-  const child = spawn(process.execPath, [...profile, join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const logs: Array<Record<string, unknown>> = [];
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      try { logs.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not a log line */ }
-    }
-  });
-  return { child, logs };
-}
