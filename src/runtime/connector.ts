@@ -171,6 +171,9 @@ export class Connector {
         storedOffset: () => offsets.latest(config.name, config.topics.prefix),
         offsetRecord,
       });
+      // At-least-once offsets are stored every interval from the snapshot's first chunk on, so a
+      // crash resumes the snapshot after its last stored chunk instead of from its start.
+      if (!config.delivery.exactlyOnce) this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
       const snapshotRun = this.snapshot.run();
       this.snapshotRun = snapshotRun;
       const snapshot = await snapshotRun;
@@ -227,7 +230,6 @@ export class Connector {
       this.heartbeat.start();
       this.incremental?.start();
       await this.kafkaSignals?.start();
-      if (!config.delivery.exactlyOnce) this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
       this.state = 'RUNNING';
       this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
     } catch (error) {
@@ -266,6 +268,7 @@ export class Connector {
     const flushed = await this.flushed('records not acknowledged at shutdown');
     if (flushed && this.state !== 'FAILED' && this.writeFinalOffset()) {
       await this.pipeline?.idle();
+      await this.snapshot?.idle();
       await this.flushed('the last offset was not acknowledged at shutdown');
     }
     await this.release();
@@ -318,23 +321,26 @@ export class Connector {
    * record, and without this an idle connector's first start would leave no offset at all.
    */
   private writeFinalOffset(): boolean {
-    if (!this.pipeline) return false;
-    const committed = this.pipeline.committedOffset;
+    const committed = this.pipeline?.committedOffset;
     const target = committed && committed.gtids !== this.acked?.gtids ? committed : this.acked;
     const stored = this.config.delivery.exactlyOnce ? this.acked : this.written;
     if (!target || target === stored) return false;
-    const { name, topics } = this.config;
-    this.pipeline.sendInOrder(this.services.offsets.offsetRecord(name, topics.prefix, { ...target }));
-    this.written = target;
-    return true;
+    return this.sendOffset(target);
   }
 
   /** Queues the last acknowledged offset for the offsets topic if it moved; true when it did. */
   private writeOffset(): boolean {
     const offset = this.acked;
-    if (!offset || offset === this.written || !this.pipeline) return false;
+    if (!offset || offset === this.written) return false;
+    return this.sendOffset(offset);
+  }
+
+  /** Queues `offset` for the offsets topic behind what streaming or the snapshot is sending. */
+  private sendOffset(offset: SourceOffset): boolean {
     const { name, topics } = this.config;
-    this.pipeline.sendInOrder(this.services.offsets.offsetRecord(name, topics.prefix, { ...offset }));
+    const record = this.services.offsets.offsetRecord(name, topics.prefix, { ...offset });
+    if (this.pipeline) this.pipeline.sendInOrder(record);
+    else if (!this.snapshot?.sendInOrder(record)) return false;
     this.written = offset;
     return true;
   }

@@ -74,6 +74,21 @@ export class SnapshotEmitter {
     return run;
   }
 
+  /**
+   * Sends `record` (an offsets-topic record) after everything emitted so far, so it never meets
+   * the sink while a row is waiting to be taken.
+   */
+  sendInOrder(record: OutgoingRecord): Promise<void> {
+    const run = this.turn.then(() => this.options.sink.send(record));
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once everything emitted or queued so far was handed to the sink. */
+  idle(): Promise<void> {
+    return this.turn;
+  }
+
   /** Sends the held record as it is (the snapshot stops before its end). */
   release(): Promise<void> {
     const run = this.turn.then(async () => {

@@ -66,12 +66,28 @@ interface PlannedTable extends TableRead {
 
 export class SnapshotPhase {
   private progressTracker: SnapshotProgress | null = null;
+  private emitter: SnapshotEmitter | null = null;
 
   constructor(private readonly options: SnapshotPhaseOptions) {}
 
   /** The running or finished snapshot's progress; null when none ran. */
   progress(): SnapshotProgressReport | null {
     return this.progressTracker?.report() ?? null;
+  }
+
+  /**
+   * Hands an offsets-topic record to the sink in turn with the snapshot's rows (at-least-once
+   * offsets are stored while the snapshot runs); false when no snapshot started.
+   */
+  sendInOrder(record: OutgoingRecord): boolean {
+    if (!this.emitter) return false;
+    this.emitter.sendInOrder(record).catch(() => undefined); // a sink failure reaches the connector through the sink
+    return true;
+  }
+
+  /** Resolves once every row and record of the snapshot so far was handed to the sink. */
+  async idle(): Promise<void> {
+    await this.emitter?.idle();
   }
 
   async run(): Promise<SnapshotOutcome> {
@@ -137,7 +153,7 @@ export class SnapshotPhase {
         resume ? 'resuming the snapshot from its last emitted rows' : 'snapshot started');
       progress.start();
       const { envelope, records, sink, offsetRecord } = this.options;
-      const emitter = new SnapshotEmitter({ envelope, position, records, sink, state, offsetRecord });
+      const emitter = this.emitter = new SnapshotEmitter({ envelope, position, records, sink, state, offsetRecord });
       const queue = tables.filter((t) => !state.done.has(t.id));
       const chunkRows = snap.fetchSize ?? DEFAULT_CHUNK_ROWS;
       const worker = async (reader: SnapshotSqlClient): Promise<void> => {
@@ -158,11 +174,8 @@ export class SnapshotPhase {
       }
       const completed = completedOffset(position, Date.now());
       await emitter.finish(completed);
-      if (emitter.count === 0) {
-        // Nothing to carry the completion: store the offset on its own.
-        const pending = this.options.sink.send({ ...this.options.offsetRecord(completed), ackToken: completed });
-        if (pending) await pending;
-      }
+      // Nothing to carry the completion: store the offset on its own.
+      if (emitter.count === 0) await emitter.sendInOrder({ ...this.options.offsetRecord(completed), ackToken: completed });
       progress.finish('completed');
       const report = progress.report();
       log.info({ rows: report.rows, tables: report.tables.length, seconds: (Date.now() - Date.parse(report.startedAt)) / 1000, position },
