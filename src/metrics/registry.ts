@@ -112,6 +112,11 @@ export const snapshotRowsTotal = new Counter({
   labelNames: ['connector', 'table'] as const, registers: [registry],
 });
 
+export const snapshotEstimatedRows = new Gauge({
+  name: 'binlogd_snapshot_estimated_rows', help: 'Rows of each table the snapshot reads, as InnoDB estimated them at its start (against binlogd_snapshot_rows_total: progress).',
+  labelNames: ['connector', 'table'] as const, registers: [registry],
+});
+
 export const snapshotRemainingTables = new Gauge({
   name: 'binlogd_snapshot_remaining_tables', help: 'Tables the running snapshot has not finished yet (0 when none runs).',
   labelNames: ['connector'] as const, registers: [registry],

@@ -44,6 +44,7 @@ export class SnapshotProgress {
 
   addTable(table: string, estimatedRows: number, done = false): void {
     this.tables.set(table, { rows: 0, estimatedRows, state: done ? 'done' : 'pending', startedMs: 0, endedMs: 0 });
+    if (!done) metrics.snapshotEstimatedRows.set({ connector: this.connector, table }, estimatedRows);
     this.updateRemaining();
   }
 
