@@ -1,16 +1,8 @@
 // What both end-to-end benchmarks (e2e.ts, snapshot.ts) need around the daemon: `binlogd run` as
-// its own process on one connector, its log lines, and its CPU time and peak RSS from /proc.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { repoRoot, type StackEnv } from '../test/support/stack-env.js';
-
-export interface BenchDaemon {
-  child: ChildProcess;
-  /** binlogd's JSON log lines so far. */
-  logs: Array<Record<string, unknown>>;
-}
+// its own process on one connector (test/support/binlogd-process.ts), and its CPU time and peak
+// RSS from /proc.
+import { readFileSync } from 'node:fs';
+import { startBinlogd, type BinlogdProcess } from '../test/support/binlogd-process.js';
 
 /** `--set property=value` pairs as connector properties. */
 export function connectorOverrides(pairs: readonly string[]): Record<string, string> {
@@ -22,62 +14,19 @@ export function connectorOverrides(pairs: readonly string[]): Record<string, str
 }
 
 /**
- * Starts `binlogd run` capturing `table` under topic prefix `name`. `cpuProfDir`: V8 CPU profiles
- * of binlogd's main and sink threads are written there when it exits.
+ * Starts `binlogd run` capturing `table` under topic prefix `name`; resolves at the log line
+ * `ready`. `cpuProfDir`: V8 CPU profiles of binlogd's main and sink threads go there when it exits.
  */
 export function startBenchDaemon(options: {
-  env: StackEnv; name: string; table: string; config: Record<string, string>; cpuProfDir?: string;
-}): BenchDaemon {
-  const { env, name, table } = options;
-  const dir = mkdtempSync(join(tmpdir(), 'binlogd-bench-'));
-  mkdirSync(join(dir, 'connectors'));
-  writeFileSync(join(dir, 'worker.json'), JSON.stringify({
-    kafka: { brokers: env.kafkaBrokers }, schemaRegistry: { url: env.schemaRegistryUrl },
-    http: { host: '127.0.0.1', port: 0 }, log: { level: 'info' },
-  }));
-  writeFileSync(join(dir, 'connectors', 'bench.json'), JSON.stringify({
-    name,
-    config: {
-      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
-      'database.hostname': env.mariadb.host, 'database.port': String(env.mariadb.port),
-      'database.user': env.mariadb.user, 'database.password': env.mariadb.password,
-      'database.server.id': String(300_000 + Math.floor(Math.random() * 100_000)),
-      'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'),
-      ...options.config,
-    },
-  }));
-  const profile = options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`];
-  const child = spawn(process.execPath, [...profile, join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  name: string; table: string; config: Record<string, string>; ready: RegExp; cpuProfDir?: string;
+}): Promise<BinlogdProcess> {
+  return startBinlogd({
+    name: options.name,
+    config: { 'topic.prefix': options.name, 'table.include.list': options.table.replace('.', '\\.'), ...options.config },
+    readyMessage: options.ready,
+    timeoutMs: 120_000,
+    ...(options.cpuProfDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] }),
   });
-  const logs: Array<Record<string, unknown>> = [];
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      try { logs.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not a log line */ }
-    }
-  });
-  return { child, logs };
-}
-
-/** Resolves once binlogd logged a line with message `msg`; rejects if it exits first. */
-export async function logged(daemon: BenchDaemon, msg: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!daemon.logs.some((l) => l['msg'] === msg)) {
-    if (daemon.child.exitCode !== null) throw new Error(`binlogd exited with ${daemon.child.exitCode} before logging '${msg}'`);
-    if (Date.now() > deadline) throw new Error(`binlogd did not log '${msg}' within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-export async function stopBenchDaemon(daemon: BenchDaemon): Promise<void> {
-  if (daemon.child.exitCode !== null) return;
-  daemon.child.kill('SIGTERM');
-  await new Promise((resolve) => daemon.child.once('exit', resolve));
 }
 
 /** User + system CPU time of the process so far (all threads), from /proc/<pid>/stat, in seconds. */

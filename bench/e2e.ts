@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadStackEnv, uniqueName } from '../test/support/stack-env.js';
 import { connectAsRoot } from '../test/support/mariadb.js';
-import { connectorOverrides, cpuSeconds, logged, peakRssMb, round, startBenchDaemon, stopBenchDaemon } from './binlogd-process.js';
+import { connectorOverrides, cpuSeconds, peakRssMb, round, startBenchDaemon } from './binlogd-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,11 +68,10 @@ await admin.connect();
 await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
 await admin.disconnect();
 
-const bench = startBenchDaemon({
-  env, name, table, config: { 'snapshot.mode': 'no_data', ...overrides },
+const bench = await startBenchDaemon({
+  name, table, config: { 'snapshot.mode': 'no_data', ...overrides }, ready: /^streaming/,
   ...(typeof args['cpu-prof'] === 'string' ? { cpuProfDir: args['cpu-prof'] } : {}),
 });
-await logged(bench, 'streaming');
 const daemon = bench.child;
 const arrivals = new Map<number, number>();
 
@@ -157,7 +156,7 @@ console.log(JSON.stringify({
 }, null, 2));
 
 await consumer.disconnect();
-await stopBenchDaemon(bench);
+await bench.stop();
 await db.query(`DROP TABLE ${table}`);
 await db.end();
 

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadStackEnv, uniqueName } from '../test/support/stack-env.js';
 import { connectAsRoot } from '../test/support/mariadb.js';
-import { connectorOverrides, cpuSeconds, peakRssMb, round, startBenchDaemon, stopBenchDaemon } from './binlogd-process.js';
+import { connectorOverrides, cpuSeconds, peakRssMb, round, startBenchDaemon } from './binlogd-process.js';
 
 const { values: args } = parseArgs({
   strict: false,
@@ -45,19 +45,18 @@ await admin.connect();
 await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
 
 const started = performance.now();
-const daemon = startBenchDaemon({
-  env, name, table, config: { 'snapshot.mode': 'initial', ...overrides },
+const daemon = await startBenchDaemon({
+  name, table, config: { 'snapshot.mode': 'initial', ...overrides }, ready: /^snapshot started/,
   ...(typeof args['cpu-prof'] === 'string' ? { cpuProfDir: args['cpu-prof'] } : {}),
 });
+const snapshotStarted = performance.now();
 const { child, logs } = daemon;
-let snapshotStarted: number | undefined;
 let high = 0;
 let lastIncrease = 0;
 const deadline = Date.now() + 900_000;
 for (;;) {
   if (child.exitCode !== null) throw new Error(`binlogd exited with ${child.exitCode}`);
   if (Date.now() > deadline) throw new Error(`timed out at ${high} of ${rows} records`);
-  snapshotStarted ??= logs.find((l) => l['msg'] === 'snapshot started') ? performance.now() : undefined;
   const now = Number((await admin.fetchTopicOffsets(topic))[0]?.high ?? 0);
   if (now > high) { high = now; lastIncrease = performance.now(); }
   // Done once the snapshot has completed and the watermark (records + transaction markers) rests.
@@ -66,12 +65,12 @@ for (;;) {
 }
 const cpuUsed = cpuSeconds(child.pid!);
 const peakRss = peakRssMb(child.pid!);
-const seconds = (lastIncrease - (snapshotStarted ?? started)) / 1000;
+const seconds = (lastIncrease - snapshotStarted) / 1000;
 const completed = logs.find((l) => l['msg'] === 'snapshot completed');
 console.log(JSON.stringify({
   rows, columns: 8, connectorOverrides: overrides,
   fillSeconds: round(fillSeconds),
-  startToSnapshotSeconds: round(((snapshotStarted ?? started) - started) / 1000),
+  startToSnapshotSeconds: round((snapshotStarted - started) / 1000),
   snapshotSeconds: round(seconds),
   rowsPerSecond: Math.round(rows / seconds),
   binlogdReportedSeconds: completed?.['seconds'],
@@ -81,7 +80,7 @@ console.log(JSON.stringify({
   binlogdCpuMicrosPerRow: round(cpuUsed * 1e6 / rows),
 }, null, 2));
 
-await stopBenchDaemon(daemon);
+await daemon.stop();
 await admin.disconnect();
 await db.query(`DROP TABLE ${table}`);
 await db.end();

@@ -34,6 +34,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Another Kafka than the shared stack's (a private one, test/support/private-stack.ts). */
   kafkaBrokers?: string[];
+  /** Options for node itself, e.g. `--cpu-prof` (the benchmarks). */
+  nodeArgs?: string[];
 }
 
 export function connectorDefaults(): Record<string, string> {
@@ -63,7 +65,7 @@ export async function startBinlogd(options: StartOptions): Promise<BinlogdProces
       name: options.name, config: { ...connectorDefaults(), ...options.config },
     }));
   }
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
+  const child = spawn(process.execPath, [...options.nodeArgs ?? [], join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BINLOGD_HTTP_PORT: '', ...options.env },
   });
