@@ -14,10 +14,11 @@ import { sourceOf, type GtidSourceFilter } from '../source/gtid-filter.js';
 import type { EventOrigin } from './record-path.js';
 import type { Operation } from '../config/events.js';
 import type { SideRecords } from './side-records.js';
-import type { StreamSignals } from './incremental-snapshot.js';
+import type { StreamPoint, StreamSignals } from './incremental-snapshot.js';
 
-/** What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat ticks. */
-type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' };
+/** What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat ticks, tasks to run in turn. */
+type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' }
+  | { kind: 'task'; run: (at: StreamPoint) => void | Promise<void> };
 
 /** Change records → outgoing records (transforms, converters, error policy: record-path.ts). */
 export interface RecordConversion {
@@ -141,6 +142,14 @@ export class StreamingPipeline {
     this.push({ kind: 'record', record });
   }
 
+  /**
+   * Runs `run` in turn with the events, at the point reached by then (after the last finished
+   * transaction): what it sends cannot interleave with the stream's records.
+   */
+  runInOrder(run: (at: StreamPoint) => void | Promise<void>): void {
+    this.push({ kind: 'task', run });
+  }
+
   /** Queues a heartbeat: written in turn, at the position reached by then. */
   heartbeat(): void {
     this.push({ kind: 'heartbeat' });
@@ -226,6 +235,10 @@ export class StreamingPipeline {
         return this.options.sink.send(event.record);
       case 'heartbeat':
         return side?.heartbeat();
+      case 'task': {
+        const offset = this.committedOffset;
+        return event.run({ offset, file: offset?.file ?? this.file, pos: offset?.pos ?? 0, gtid: null, serverId: 0, gtids: this.positions.gtids });
+      }
       case 'rotate':
         this.file = event.file;
         // Table ids are per server run, and every binlog connection starts with a rotate: after a
@@ -266,7 +279,8 @@ export class StreamingPipeline {
         this.tableSchemas.clear();
         const transaction = this.transaction;
         this.markCommitted(event.header);
-        return side?.statement({ ...event, file: this.file || event.header.file }, transaction, this.offsetAfter(event.header, transaction));
+        const written = side?.statement({ ...event, file: this.file || event.header.file }, transaction, this.offsetAfter(event.header, transaction));
+        return written ? written.then(() => this.committed(event.header, transaction)) : this.committed(event.header, transaction);
       }
     }
   }
@@ -274,7 +288,18 @@ export class StreamingPipeline {
   private commit(header: EventHeader): void | Promise<void> {
     const transaction = this.transaction;
     this.markCommitted(header);
-    return this.options.side?.end(transaction?.excluded ? null : transaction, header, () => this.offsetAfter(header, transaction));
+    const ended = this.options.side?.end(transaction?.excluded ? null : transaction, header, () => this.offsetAfter(header, transaction));
+    return ended ? ended.then(() => this.committed(header, transaction)) : this.committed(header, transaction);
+  }
+
+  /** A transaction (or DDL) is finished: a read-only incremental snapshot's window may close here. */
+  private committed(header: EventHeader, transaction: TransactionState | null): void | Promise<void> {
+    const signals = this.options.signals;
+    if (!signals?.transactionCommitted) return;
+    return signals.transactionCommitted({
+      offset: this.offsetAfter(header, transaction), file: this.file || header.file, pos: header.position,
+      gtid: transaction?.gtid ?? null, serverId: transaction?.serverId ?? 0, gtids: this.positions.gtids,
+    });
   }
 
   private markCommitted(header: EventHeader): void {
@@ -330,7 +355,7 @@ export class StreamingPipeline {
       this.positions.eventDone();
       return;
     }
-    options.signals?.rowsStreamed(table, event.op, event.rows);
+    options.signals?.rowsStreamed(table, event.op, event.rows, { file: this.file || event.header.file, pos: event.header.position });
     const transaction = this.transaction;
     const time = processingTime();
     const context = { time, transaction: transaction?.order ?? null, options: options.envelope };
