@@ -38,9 +38,8 @@ export interface StreamPoint {
   gtids?: string;
 }
 
-/** The stream as a read-only incremental snapshot needs it: where it is, and a turn in its order. */
+/** The stream as a read-only incremental snapshot needs it: a turn in its order. */
 export interface StreamView {
-  readonly lastRead: BinlogCoordinates | undefined;
   runInOrder(run: (at: StreamPoint) => void | Promise<void>): void;
 }
 
@@ -104,6 +103,8 @@ export class IncrementalSnapshot implements StreamSignals {
   private stream: StreamView | null = null;
   /** read.only=true: the chunk read whose window closes once the stream passed its high watermark. */
   private readOnlyRead: { id: string; window: ReadOnlyWindow } | null = null;
+  /** Where the last rows event of a captured table was streamed (binlog rotations and other events do not count). */
+  private lastRowsAt: BinlogCoordinates | undefined;
 
   constructor(private readonly options: IncrementalSnapshotOptions) {
     this.signalTable = options.config.signals.dataCollection ?? '';
@@ -143,6 +144,7 @@ export class IncrementalSnapshot implements StreamSignals {
   }
 
   rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[], at: BinlogCoordinates): void {
+    this.lastRowsAt = at;
     const window = this.window;
     if (!(window?.open || window?.readOnly) || `${table.db}.${table.table}` !== window.table.id) return;
     for (const row of rows) {
@@ -240,7 +242,7 @@ export class IncrementalSnapshot implements StreamSignals {
    */
   private async readChunkReadOnly(reader: SnapshotSqlClient, window: Window, max: readonly unknown[]): Promise<void> {
     const stream = this.stream!;
-    const readOnly = (window.readOnly = new ReadOnlyWindow(stream.lastRead));
+    const readOnly = (window.readOnly = new ReadOnlyWindow(this.lastRowsAt));
     const chunk = await readAtSnapshotPoint(reader, () => readIncrementalChunk(reader, window.table.query, this.state?.lastKey ?? null, max, this.chunkSize));
     if (!readOnly.settle(chunk.snapshotAt, chunk.highWatermark)) {
       this.options.log.debug({ table: window.table.id }, 'incremental snapshot: the stream was past the chunk\'s snapshot point; reading it again');

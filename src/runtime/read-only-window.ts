@@ -14,7 +14,7 @@ export class ReadOnlyWindow {
   private snapshotAt: BinlogCoordinates | null = null;
   private highWatermark: GtidPosition | null = null;
 
-  /** `streamAt`: the end of the last event the stream had processed when the window opened (none yet: undefined). */
+  /** `streamAt`: where the last rows event the stream handled before the window opened stood (none yet: undefined). */
   constructor(private readonly streamAt: BinlogCoordinates | undefined) {}
 
   /** A key of the chunk's table streamed at `at` (a rows event's position). */
@@ -29,7 +29,7 @@ export class ReadOnlyWindow {
    * commit is visible): their keys were not recorded, so the chunk must be read again.
    */
   settle(snapshotAt: BinlogCoordinates, highWatermark: string): boolean {
-    if (this.streamAt && compareCoordinates(this.streamAt, snapshotAt) > 0) return false;
+    if (this.streamAt && compareCoordinates(this.streamAt, snapshotAt) >= 0) return false;
     this.snapshotAt = snapshotAt;
     this.highWatermark = GtidPosition.parse(highWatermark);
     return true;
@@ -38,7 +38,8 @@ export class ReadOnlyWindow {
   /** Whether the stream changed the row after the chunk's snapshot point: the chunk's copy is stale. */
   supersedes(key: string): boolean {
     const at = this.streamed.get(key);
-    return at !== undefined && this.snapshotAt !== null && compareCoordinates(at, this.snapshotAt) > 0;
+    // The snapshot point is where the last visible transaction ends: a rows event starting there or later is not in the chunk.
+    return at !== undefined && this.snapshotAt !== null && compareCoordinates(at, this.snapshotAt) >= 0;
   }
 
   /**
