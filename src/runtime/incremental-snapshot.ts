@@ -50,8 +50,8 @@ export interface StreamSignals {
   signalRows(rows: readonly RawRow[], at: StreamPoint): void | Promise<void>;
   /** Rows of a captured table as streamed (raw row images, at a rows event's position): they supersede the open chunk's copies. */
   rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[], at: BinlogCoordinates): void;
-  /** A transaction finished: a read-only window may close (emit its chunk) here. */
-  transactionCommitted?(at: StreamPoint): void | Promise<void>;
+  /** A transaction finished (its point built only when asked for): a read-only window may close (emit its chunk) here. */
+  transactionCommitted?(at: () => StreamPoint): void | Promise<void>;
   /** The snapshot's progress, added to every offset while it runs. */
   readonly offsetKeys: IncrementalOffsetKeys;
 }
@@ -156,11 +156,13 @@ export class IncrementalSnapshot implements StreamSignals {
     }
   }
 
-  transactionCommitted(at: StreamPoint): void | Promise<void> {
+  transactionCommitted(at: () => StreamPoint): void | Promise<void> {
     const read = this.readOnlyRead;
-    if (read === null || read.id !== this.pendingClose || !read.window.reachedBy(at.gtids ?? '')) return;
+    if (read === null || read.id !== this.pendingClose) return;
+    const point = at();
+    if (!read.window.reachedBy(point.gtids ?? '')) return;
     this.readOnlyRead = null;
-    return this.closeWindow(at, (key) => read.window.supersedes(key));
+    return this.closeWindow(point, (key) => read.window.supersedes(key));
   }
 
   /** Signals also arrive from the Kafka channel; they are applied in the stream's order all the same. */
@@ -245,13 +247,13 @@ export class IncrementalSnapshot implements StreamSignals {
     const readOnly = (window.readOnly = new ReadOnlyWindow(this.lastRowsAt));
     const chunk = await readAtSnapshotPoint(reader, () => readIncrementalChunk(reader, window.table.query, this.state?.lastKey ?? null, max, this.chunkSize));
     if (!readOnly.settle(chunk.snapshotAt, chunk.highWatermark)) {
-      this.options.log.debug({ table: window.table.id }, 'incremental snapshot: the stream was past the chunk\'s snapshot point; reading it again');
+      this.options.log.info({ table: window.table.id }, 'incremental snapshot: the stream was past the chunk\'s snapshot point; reading it again');
       if (this.window === window) this.window = null;
       return this.retry(window.id);
     }
     window.rows = chunk.rows;
     this.readOnlyRead = { id: window.id, window: readOnly };
-    stream.runInOrder((at) => this.transactionCommitted(at));
+    stream.runInOrder((at) => this.transactionCommitted(() => at));
   }
 
   /** The state changed (a signal) while the table was prepared: start over from the new state. */

@@ -296,10 +296,10 @@ export class StreamingPipeline {
   private committed(header: EventHeader, transaction: TransactionState | null): void | Promise<void> {
     const signals = this.options.signals;
     if (!signals?.transactionCommitted) return;
-    return signals.transactionCommitted({
+    return signals.transactionCommitted(() => ({
       offset: this.offsetAfter(header, transaction), file: this.file || header.file, pos: header.position,
       gtid: transaction?.gtid ?? null, serverId: transaction?.serverId ?? 0, gtids: this.positions.gtids,
-    });
+    }));
   }
 
   private markCommitted(header: EventHeader): void {

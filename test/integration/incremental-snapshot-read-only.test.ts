@@ -59,14 +59,14 @@ async function withFixture(name: string, rows: number, run: (f: Fixture) => Prom
   });
 }
 
-function start(f: Fixture, chunk: number): Promise<BinlogdProcess> {
+function start(f: Fixture, chunk: number, extra: Record<string, string> = {}): Promise<BinlogdProcess> {
   return startBinlogd({
     name: f.prefix,
     config: {
       'topic.prefix': f.prefix, 'snapshot.mode': 'no_data', 'table.include.list': f.table.replace('.', '\\.'),
       'database.user': f.user.name, 'database.password': f.user.password,
       'read.only': 'true', 'signal.enabled.channels': 'kafka', 'signal.kafka.topic': f.signalTopic, 'signal.poll.interval.ms': '300',
-      'incremental.snapshot.chunk.size': String(chunk),
+      'incremental.snapshot.chunk.size': String(chunk), ...extra,
     },
     timeoutMs: 120_000,
   });
@@ -193,6 +193,35 @@ test('read.only=true with nothing written after the signal: the windows close wi
       assert.deepEqual(missing, [], 'every other row read');
     } finally {
       await binlogd?.stop();
+    }
+  });
+});
+
+test('read.only=true with a signal table as well: a signal row someone inserts starts the snapshot, a Kafka stop-snapshot ends it', { timeout: 600_000 }, async () => {
+  const ROWS = 20_000;
+  await withFixture('incr_ro_stop', ROWS, async (f) => {
+    const signals = `${DB}.${uniqueName('ro_sig')}`;
+    await f.db.query(`CREATE TABLE ${signals} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048) NULL)`);
+    let binlogd: BinlogdProcess | undefined;
+    try {
+      binlogd = await start(f, 50, { 'signal.enabled.channels': 'source,kafka', 'signal.data.collection': signals });
+      // Paused at once (the chunk under way still comes out), so the stop surely lands part way.
+      await f.db.query(`INSERT INTO ${signals} VALUES ('ro-1', 'execute-snapshot', ?), ('ro-2', 'pause-snapshot', NULL)`, [JSON.stringify(executeSnapshot(f).data)]);
+      await waitForLog(binlogd, (msg) => msg === 'incremental snapshot paused', 60_000);
+      await readAvroTopic(`${f.prefix}.${f.table}`, 1, 120_000);
+      await f.signal({ type: 'stop-snapshot', data: { 'data-collections': [f.table], type: 'incremental' } }, { type: 'resume-snapshot', data: {} });
+      await waitForLog(binlogd, (msg) => msg === 'incremental snapshot resumed', 60_000);
+      const records = await endMarker(f, 100);
+      await new Promise((resolve) => setTimeout(resolve, 3000)); // a snapshot still running would go on
+      const after = await readAvroTopic(`${f.prefix}.${f.table}`, records.length + 1, 5_000).catch(() => records);
+      const reads = after.filter((r) => (asJsonPayload(r.value) as { op?: string } | null)?.op === 'r').length;
+      assert.equal(after.length, records.length, 'nothing emitted after the stop was handled and the end marker written');
+      assert.ok(reads > 0 && reads < ROWS, `the snapshot stopped part way (${reads} rows read)`);
+      const [rows] = await f.db.query(`SELECT id FROM ${signals}`) as unknown as [unknown[]];
+      assert.equal(rows.length, 2, 'no watermark rows in the signal table: only the signals inserted');
+    } finally {
+      await binlogd?.stop();
+      await f.db.query(`DROP TABLE IF EXISTS ${signals}`);
     }
   });
 });
