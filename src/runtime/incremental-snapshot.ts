@@ -40,7 +40,8 @@ export interface StreamPoint {
 
 /** The stream as a read-only incremental snapshot needs it: a turn in its order. */
 export interface StreamView {
-  runInOrder(run: (at: StreamPoint) => void | Promise<void>): void;
+  /** Calls betweenTransactions in the stream's order, at the next point between transactions. */
+  checkSignals(): void;
 }
 
 /** What the streaming pipeline tells the incremental snapshot, and asks of it. */
@@ -50,8 +51,11 @@ export interface StreamSignals {
   signalRows(rows: readonly RawRow[], at: StreamPoint): void | Promise<void>;
   /** Rows of a captured table as streamed (raw row images, at a rows event's position): they supersede the open chunk's copies. */
   rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[], at: BinlogCoordinates): void;
-  /** A transaction finished (its point built only when asked for): a read-only window may close (emit its chunk) here. */
-  transactionCommitted?(at: () => StreamPoint): void | Promise<void>;
+  /**
+   * The stream is between transactions (one just finished, or checkSignals asked): a read-only
+   * window may close (emit its chunk) here. The point is built only when asked for.
+   */
+  betweenTransactions?(at: () => StreamPoint): void | Promise<void>;
   /** The snapshot's progress, added to every offset while it runs. */
   readonly offsetKeys: IncrementalOffsetKeys;
 }
@@ -156,7 +160,7 @@ export class IncrementalSnapshot implements StreamSignals {
     }
   }
 
-  transactionCommitted(at: () => StreamPoint): void | Promise<void> {
+  betweenTransactions(at: () => StreamPoint): void | Promise<void> {
     const read = this.readOnlyRead;
     if (read === null || read.id !== this.pendingClose) return;
     const point = at();
@@ -253,7 +257,7 @@ export class IncrementalSnapshot implements StreamSignals {
     }
     window.rows = chunk.rows;
     this.readOnlyRead = { id: window.id, window: readOnly };
-    stream.runInOrder((at) => this.transactionCommitted(() => at));
+    stream.checkSignals();
   }
 
   /** The state changed (a signal) while the table was prepared: start over from the new state. */

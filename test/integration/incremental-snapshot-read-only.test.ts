@@ -6,12 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type mysql from 'mysql2/promise';
-import { connectAsRoot } from '../support/mariadb.js';
+import { connectAsRoot, currentGtidPosition } from '../support/mariadb.js';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
 import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
 import { asJsonPayload, readAvroTopic, type DecodedRecord } from '../support/avro-topic.js';
 import { readTopicUntil } from '../support/change-replay.js';
 import { withKafkaAdmin } from '../support/kafka-admin.js';
+import { startPrivateStack } from '../support/private-stack.js';
 import { createKafkaClient } from '../../src/sink/kafka-client.js';
 
 const DB = 'binlogd_test';
@@ -20,6 +21,8 @@ const connection = { brokers: loadStackEnv().kafkaBrokers, clientId: 'incr-ro-te
 
 interface Fixture {
   db: mysql.Connection;
+  /** The MariaDB's port when not the shared server's. */
+  port?: number;
   table: string;
   prefix: string;
   signalTopic: string;
@@ -29,8 +32,8 @@ interface Fixture {
   signal(...signals: Array<{ type: string; data: unknown }>): Promise<void>;
 }
 
-async function withFixture(name: string, rows: number, run: (f: Fixture) => Promise<void>): Promise<void> {
-  const db = await connectAsRoot();
+async function withFixture(name: string, rows: number, run: (f: Fixture) => Promise<void>, port?: number): Promise<void> {
+  const db = await connectAsRoot(port);
   const table = `${DB}.${uniqueName(name)}`;
   const user = { name: uniqueName('ro'), password: 'ro-secret' };
   await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
@@ -49,7 +52,7 @@ async function withFixture(name: string, rows: number, run: (f: Fixture) => Prom
       await producer.sendBatch([{ topic: signalTopic, messages: signals.map((s) => ({ key: Buffer.from(prefix), value: Buffer.from(JSON.stringify(s)), partition: 0 })) }]);
     };
     try {
-      await run({ db, table, prefix, signalTopic, user, signal });
+      await run({ db, ...(port === undefined ? {} : { port }), table, prefix, signalTopic, user, signal });
     } finally {
       await producer.disconnect();
       await db.query(`DROP USER IF EXISTS '${user.name}'@'127.0.0.1'`);
@@ -65,6 +68,7 @@ function start(f: Fixture, chunk: number, extra: Record<string, string> = {}): P
     config: {
       'topic.prefix': f.prefix, 'snapshot.mode': 'no_data', 'table.include.list': f.table.replace('.', '\\.'),
       'database.user': f.user.name, 'database.password': f.user.password,
+      ...(f.port === undefined ? {} : { 'database.port': String(f.port) }),
       'read.only': 'true', 'signal.enabled.channels': 'kafka', 'signal.kafka.topic': f.signalTopic, 'signal.poll.interval.ms': '300',
       'incremental.snapshot.chunk.size': String(chunk), ...extra,
     },
@@ -224,4 +228,33 @@ test('read.only=true with a signal table as well: a signal row someone inserts s
       await f.db.query(`DROP TABLE IF EXISTS ${signals}`);
     }
   });
+});
+
+test('read.only=true on an idle server with two GTID domains: every window closes with no binlog event after the signal', { timeout: 600_000 }, async () => {
+  // A private server: on the shared one other tests' writes would close the windows too.
+  const stack = await startPrivateStack(['mariadb']);
+  try {
+    const ROWS = 3000;
+    await withFixture('incr_ro_quiet', ROWS, async (f) => {
+      // A second replication domain in @@gtid_binlog_pos: the high watermark must be covered in both.
+      await f.db.query(`SET SESSION gtid_domain_id = 7; UPDATE ${f.table} SET note = 'domain 7' WHERE id <= 10; SET SESSION gtid_domain_id = 0`);
+      let binlogd: BinlogdProcess | undefined;
+      try {
+        binlogd = await start(f, 400);
+        const before = await currentGtidPosition(f.db);
+        assert.match(before, /^0-\d+-\d+,7-\d+-\d+$/, 'two domains');
+        await f.signal(executeSnapshot(f));
+        await waitForLog(binlogd, (msg) => msg === `incremental snapshot: ${f.table} done`, 120_000);
+        assert.equal(await currentGtidPosition(f.db), before, 'nothing was written to the server during the snapshot');
+        const replayed = replay(await endMarker(f, ROWS));
+        await assertFinalState(f, replayed);
+        assert.equal(replayed.reads.size, ROWS, 'every row read');
+        assert.ok([...replayed.reads.values()].every((n) => n === 1), 'once each');
+      } finally {
+        await binlogd?.stop();
+      }
+    }, stack.mariadbPort);
+  } finally {
+    await stack.down();
+  }
 });
