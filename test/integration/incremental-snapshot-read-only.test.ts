@@ -14,6 +14,7 @@ import { readTopicUntil } from '../support/change-replay.js';
 import { withKafkaAdmin } from '../support/kafka-admin.js';
 import { startPrivateStack } from '../support/private-stack.js';
 import { createKafkaClient } from '../../src/sink/kafka-client.js';
+import { createOffsetStore } from '../../src/offsets/offset-store.js';
 
 const DB = 'binlogd_test';
 const END_ID = 1_000_000_000;
@@ -250,6 +251,11 @@ test('read.only=true on an idle server with two GTID domains: every window close
         await assertFinalState(f, replayed);
         assert.equal(replayed.reads.size, ROWS, 'every row read');
         assert.ok([...replayed.reads.values()].every((n) => n === 1), 'once each');
+        await binlogd.stop();
+        const store = createOffsetStore({ kafka: connection, topic: 'binlogd-offsets' });
+        const stored = await store.latest(f.prefix, f.prefix).finally(() => store.close());
+        assert.ok(stored?.['gtids'], 'an offset was stored');
+        assert.equal(stored?.['incremental_snapshot_collections'], undefined, 'the finished snapshot left no progress in the offset');
       } finally {
         await binlogd?.stop();
       }
