@@ -43,9 +43,12 @@ export class ReadOnlyWindow {
   }
 
   /**
-   * Whether the stream, at GTID position `streamGtids`, has passed the high watermark. With no
-   * write since the snapshot the stream's position equals it, so an idle server closes the window
-   * as soon as the stream caught up; no heartbeat is needed.
+   * Whether the stream, at GTID position `streamGtids`, has passed the high watermark. GTID
+   * positions move only with transactions, so with no write since the snapshot the stream's
+   * position equals the watermark: asked right after the chunk is read (in stream order), an idle
+   * server closes the window at once. Debezium waits for a heartbeat or the next transaction
+   * instead; polling the server's binlog end would not help either, as it says nothing about what
+   * the stream has processed.
    */
   reachedBy(streamGtids: string): boolean {
     return this.highWatermark !== null && GtidPosition.parse(streamGtids).coversAll(this.highWatermark);

@@ -26,6 +26,8 @@ export interface SnapshotChunk {
 
 /** Runs `read` (the chunk's SELECT) in a read-only consistent-snapshot transaction and reports where it stands in the binlog. */
 export async function readAtSnapshotPoint(reader: SnapshotSqlClient, read: () => Promise<SqlRow[]>): Promise<SnapshotChunk> {
+  // Under READ COMMITTED (a server's or user's default) the snapshot would not hold: every SELECT would see the latest commits.
+  await reader.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
   await reader.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
   let chunk: SnapshotChunk;
   try {
