@@ -14,7 +14,7 @@ export const signalsSchema = crossCheck(
     'incremental.snapshot.chunk.size': int(1024, 'Rows per chunk of an incremental snapshot.', { min: 1 }),
     'incremental.snapshot.allow.schema.changes': bool(false, 'Whether schema changes during an incremental snapshot re-read the current chunk.'),
     'incremental.snapshot.watermarking.strategy': choice(['insert_insert', 'insert_delete'], 'insert_insert', 'How incremental snapshot windows are marked in the signal table.'),
-    'read.only': bool(false, 'Incremental snapshots without writing to the signal table (needs GTIDs).'),
+    'read.only': bool(false, 'Incremental snapshots without writing to the database (read-only replicas): each chunk is read at the binlog point of a consistent snapshot, and the window closes on the stream\'s GTID position; signals come through signal.kafka.topic (or rows users insert into signal.data.collection).'),
   }),
   ['notification.enabled.channels', 'notification.sink.topic.name'],
   (v) =>

@@ -210,6 +210,7 @@ export class Connector {
         resumeSource: () => this.client?.resume(),
         onError: (error) => this.fail(asBinlogdError(error)),
       });
+      this.incremental?.attachStream(this.pipeline);
       metrics.queueCapacity.set({ connector: config.name }, config.queue.maxQueueSize);
       if (!snapshot.stream) {
         this.log.info({ position: this.pipeline.position }, `snapshot.mode=${config.snapshot.mode}: not streaming`);

@@ -1,5 +1,5 @@
-// Whether a connector runs incremental snapshots (signal.data.collection with the `source` channel),
-// and with what stored progress.
+// Whether a connector runs incremental snapshots (signal.data.collection with the `source` channel,
+// or the `kafka` channel), and with what stored progress.
 import type { ConnectorConfig } from '../config/index.js';
 import { BinlogdError } from '../errors.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
@@ -13,10 +13,12 @@ export function incrementalSnapshotFor(
   config: ConnectorConfig,
   options: Omit<IncrementalSnapshotOptions, 'config' | 'initial'> & { stored: SourceOffset | undefined },
 ): IncrementalSnapshot | undefined {
-  const { dataCollection, enabledChannels } = config.signals;
-  // The signal table holds the watermarks whichever channel brings the signals.
-  if (dataCollection === undefined || !(enabledChannels.includes('source') || enabledChannels.includes('kafka'))) return undefined;
-  if (!/^[^.]+\.[^.]+$/.test(dataCollection)) {
+  const { dataCollection, enabledChannels, readOnly } = config.signals;
+  const bySignalTable = dataCollection !== undefined && enabledChannels.includes('source');
+  const byKafka = enabledChannels.includes('kafka');
+  // The signal table holds the watermarks whichever channel brings the signals, unless read.only=true.
+  if (!(bySignalTable || byKafka) || (dataCollection === undefined && !readOnly)) return undefined;
+  if (dataCollection !== undefined && !/^[^.]+\.[^.]+$/.test(dataCollection)) {
     throw new BinlogdError('CONFIG_INVALID', `signal.data.collection must name the signal table as <database>.<table>, got '${dataCollection}'`,
       { details: { property: 'signal.data.collection' } });
   }
@@ -45,8 +47,8 @@ export function kafkaSignalsFor(
   }
   const { incremental } = options;
   if (!incremental) {
-    throw new BinlogdError('CONFIG_INVALID', 'signals from Kafka run incremental snapshots, whose watermarks binlogd writes to the signal table: set signal.data.collection',
-      { details: { property: 'signal.data.collection' } });
+    throw new BinlogdError('CONFIG_INVALID', 'signals from Kafka run incremental snapshots, whose watermarks binlogd writes to the signal table: ' +
+      'set signal.data.collection, or read.only=true to snapshot without writing to the database', { details: { property: 'signal.data.collection' } });
   }
   return new KafkaSignalChannel({
     client: createKafkaClient(options.kafka.connection, { log: options.kafka.log }),

@@ -5,6 +5,8 @@
 // two (the window) supersedes the chunk's copy of that row, so at the close the chunk's other rows
 // are emitted as `op=r` (source.snapshot `incremental`) at that point of the stream. Only one chunk
 // is held at a time; the progress rides in every offset (incremental-state.ts).
+// With read.only=true nothing is written: the chunk is read at an exact binlog point instead and
+// the window closes on the stream's GTID position (read-only-window.ts).
 import { sendCarryingOffset } from './offset-carrier.js';
 import { randomUUID } from 'node:crypto';
 import type { ConnectStruct } from '../connect/schema.js';
@@ -17,6 +19,8 @@ import type { RawRow } from '../source/binlog-client.js';
 import { INFORMATION_SCHEMA_COLUMNS_QUERY } from '../source/column-descriptor.js';
 import { maximumKey, readIncrementalChunk, writeWatermark, type ChunkQuery } from '../source/incremental-chunk-reader.js';
 import { primaryKeyOf } from '../source/snapshot-reader.js';
+import { readAtSnapshotPoint, type BinlogCoordinates } from '../source/binlog-snapshot-point.js';
+import { ReadOnlyWindow } from './read-only-window.js';
 import { openSnapshotSqlClient, type SnapshotSqlClient, type SqlEndpoint, type SqlRow } from '../source/sql-client.js';
 import { afterChunk, encodeIncrementalState, withCollections, withoutCollections, type IncrementalOffsetKeys, type IncrementalState } from './incremental-state.js';
 import type { Logger } from './logger.js';
@@ -30,6 +34,14 @@ export interface StreamPoint {
   pos: number;
   gtid: string | null;
   serverId: number;
+  /** The stream's GTID position there (after the transactions finished so far). */
+  gtids?: string;
+}
+
+/** The stream as a read-only incremental snapshot needs it: a turn in its order. */
+export interface StreamView {
+  /** Calls betweenTransactions in the stream's order, at the next point between transactions. */
+  checkSignals(): void;
 }
 
 /** What the streaming pipeline tells the incremental snapshot, and asks of it. */
@@ -37,8 +49,13 @@ export interface StreamSignals {
   isSignalTable(db: string, table: string): boolean;
   /** Inserted rows of the signal table; a close window emits its chunk before the stream goes on. */
   signalRows(rows: readonly RawRow[], at: StreamPoint): void | Promise<void>;
-  /** Rows of a captured table as streamed (raw row images): they supersede the open chunk's copies. */
-  rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[]): void;
+  /** Rows of a captured table as streamed (raw row images, at a rows event's position): they supersede the open chunk's copies. */
+  rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[], at: BinlogCoordinates): void;
+  /**
+   * The stream is between transactions (one just finished, or checkSignals asked): a read-only
+   * window may close (emit its chunk) here. The point is built only when asked for.
+   */
+  betweenTransactions?(at: () => StreamPoint): void | Promise<void>;
   /** The snapshot's progress, added to every offset while it runs. */
   readonly offsetKeys: IncrementalOffsetKeys;
 }
@@ -70,6 +87,8 @@ interface Window {
   open: boolean;
   /** Keys of rows streamed while the window was open. */
   touched: Set<string>;
+  /** read.only=true: keys streamed with their positions, sorted out against the chunk's snapshot point. */
+  readOnly?: ReadOnlyWindow;
 }
 
 export class IncrementalSnapshot implements StreamSignals {
@@ -85,11 +104,21 @@ export class IncrementalSnapshot implements StreamSignals {
   private prepared: PreparedTable | null = null;
   private readonly signalTable: string;
   private readonly chunkSize: number;
+  private stream: StreamView | null = null;
+  /** read.only=true: the chunk read whose window closes once the stream passed its high watermark. */
+  private readOnlyRead: { id: string; window: ReadOnlyWindow } | null = null;
+  /** Where the last rows event of a captured table was streamed (binlog rotations and other events do not count). */
+  private lastRowsAt: BinlogCoordinates | undefined;
 
   constructor(private readonly options: IncrementalSnapshotOptions) {
     this.signalTable = options.config.signals.dataCollection ?? '';
     this.chunkSize = options.config.signals.incrementalChunkSize;
     this.setState(options.initial);
+  }
+
+  /** read.only=true: the stream whose positions close the windows (set before start). */
+  attachStream(stream: StreamView): void {
+    this.stream = stream;
   }
 
   /** Streaming is connected: a stored snapshot continues with its next chunk. */
@@ -118,13 +147,26 @@ export class IncrementalSnapshot implements StreamSignals {
     return pending;
   }
 
-  rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[]): void {
+  rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[], at: BinlogCoordinates): void {
+    this.lastRowsAt = at;
     const window = this.window;
-    if (!window?.open || `${table.db}.${table.table}` !== window.table.id) return;
+    if (!(window?.open || window?.readOnly) || `${table.db}.${table.table}` !== window.table.id) return;
     for (const row of rows) {
       const images = op === 'u' ? [(row as { before: RawRow }).before, (row as { after: RawRow }).after] : [row as RawRow];
-      for (const image of images) window.touched.add(keyText(table.key(image)));
+      for (const image of images) {
+        if (window.readOnly) window.readOnly.record(keyText(table.key(image)), at);
+        else window.touched.add(keyText(table.key(image)));
+      }
     }
+  }
+
+  betweenTransactions(at: () => StreamPoint): void | Promise<void> {
+    const read = this.readOnlyRead;
+    if (read === null || read.id !== this.pendingClose) return;
+    const point = at();
+    if (!read.window.reachedBy(point.gtids ?? '')) return;
+    this.readOnlyRead = null;
+    return this.closeWindow(point, (key) => read.window.supersedes(key));
   }
 
   /** Signals also arrive from the Kafka channel; they are applied in the stream's order all the same. */
@@ -193,9 +235,29 @@ export class IncrementalSnapshot implements StreamSignals {
     }
     const window: Window = { id, table, rows: null, open: false, touched: new Set() };
     this.window = window;
+    if (this.options.config.signals.readOnly) return this.readChunkReadOnly(reader, window, max);
     await writeWatermark(reader, this.signalTable, `${id}-open`, 'snapshot-window-open', JSON.stringify({ openWindowTimestamp: new Date().toISOString() }));
     window.rows = await readIncrementalChunk(reader, table.query, this.state?.lastKey ?? null, max, this.chunkSize);
     await writeWatermark(reader, this.signalTable, `${id}-close`, 'snapshot-window-close', JSON.stringify({ closeWindowTimestamp: new Date().toISOString() }));
+  }
+
+  /**
+   * read.only=true: the chunk is read at the snapshot point; the window closes in the stream's
+   * order, at once when the stream already passed the high watermark (an idle server), or at the
+   * first transaction end that passes it.
+   */
+  private async readChunkReadOnly(reader: SnapshotSqlClient, window: Window, max: readonly unknown[]): Promise<void> {
+    const stream = this.stream!;
+    const readOnly = (window.readOnly = new ReadOnlyWindow(this.lastRowsAt));
+    const chunk = await readAtSnapshotPoint(reader, () => readIncrementalChunk(reader, window.table.query, this.state?.lastKey ?? null, max, this.chunkSize));
+    if (!readOnly.settle(chunk.snapshotAt, chunk.highWatermark)) {
+      this.options.log.info({ table: window.table.id }, 'incremental snapshot: the stream was past the chunk\'s snapshot point; reading it again');
+      if (this.window === window) this.window = null;
+      return this.retry(window.id);
+    }
+    window.rows = chunk.rows;
+    this.readOnlyRead = { id: window.id, window: readOnly };
+    stream.checkSignals();
   }
 
   /** The state changed (a signal) while the table was prepared: start over from the new state. */
@@ -212,7 +274,7 @@ export class IncrementalSnapshot implements StreamSignals {
   }
 
   /** The close-window row came back: the chunk's rows not streamed in the window are emitted here. */
-  private closeWindow(at: StreamPoint): void | Promise<void> {
+  private closeWindow(at: StreamPoint, superseded?: (key: string) => boolean): void | Promise<void> {
     const window = this.window;
     const state = this.state;
     this.window = null;
@@ -224,7 +286,8 @@ export class IncrementalSnapshot implements StreamSignals {
     this.setState(afterChunk(state, done ? null : keyColumns.map((k) => rows[rows.length - 1]![k])));
     if (done) this.options.log.info({ table: window.table.id }, `incremental snapshot: ${window.table.id} done`);
     const schema = window.table.schema;
-    const survivors = rows.filter((row) => !window.touched.has(keyText(schema.key(row))));
+    const stale = superseded ?? ((key: string) => window.touched.has(key));
+    const survivors = rows.filter((row) => !stale(keyText(schema.key(row))));
     const ackToken = at.offset ? { ...at.offset, ...this.offsetKeys } : undefined;
     const sent = this.emit(schema, survivors, at, ackToken);
     if (!sent) return this.nextChunk();

@@ -8,9 +8,6 @@ export function notYetApplied(config: ConnectorConfig): string[] {
     gaps.push('snapshot.mode=custom: custom snapshotters are not supported; no data snapshot is taken (as no_data)');
   }
   if (config.snapshot.selectOverrides.size > 0) gaps.push('snapshot.select.statement.overrides: not applied yet; a snapshot of such a table fails');
-  if (config.signals.readOnly && config.signals.dataCollection !== undefined) {
-    gaps.push('read.only=true: read-only incremental snapshots (GTID watermarks) are not implemented; binlogd writes its watermark rows to signal.data.collection');
-  }
   if (!config.delivery.exactlyOnce) {
     gaps.push('delivery is at-least-once, as configured (exactly.once.support=false): after a crash, records since the last stored offset (about a second) are written again');
   }

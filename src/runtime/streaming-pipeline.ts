@@ -14,10 +14,10 @@ import { sourceOf, type GtidSourceFilter } from '../source/gtid-filter.js';
 import type { EventOrigin } from './record-path.js';
 import type { Operation } from '../config/events.js';
 import type { SideRecords } from './side-records.js';
-import type { StreamSignals } from './incremental-snapshot.js';
+import type { StreamPoint, StreamSignals } from './incremental-snapshot.js';
 
-/** What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat ticks. */
-type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' };
+/** What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat ticks, signal checks. */
+type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' } | { kind: 'signals' };
 
 /** Change records → outgoing records (transforms, converters, error policy: record-path.ts). */
 export interface RecordConversion {
@@ -136,9 +136,30 @@ export class StreamingPipeline {
     return this.withProgress({ file: at.file, pos: at.pos, gtids: this.positions.gtids, ...(at.tsSec ? { ts_sec: at.tsSec } : {}) });
   }
 
+  /**
+   * Where the stream stands between transactions, for a signal check (checkSignals); the offset is
+   * without the incremental snapshot's progress, which the task adds as it is then. Before the first
+   * transaction since connecting, the connection's start (unless a partly emitted transaction is
+   * still to come: no offset then).
+   */
+  private boundaryPoint(): StreamPoint {
+    const at = this.committedAt ?? (this.positions.resumingInside ? null : this.read ?? null);
+    const offset = at && at.file !== '' ? { file: at.file, pos: at.pos, gtids: this.positions.gtids } : undefined;
+    return { offset, file: at?.file ?? this.file, pos: at?.pos ?? 0, gtid: null, serverId: 0, gtids: this.positions.gtids };
+  }
+
   /** Sends a record (an offset record) in turn with the change records: the sink has one sender. */
   sendInOrder(record: OutgoingRecord): void {
     this.push({ kind: 'record', record });
+  }
+
+  /**
+   * Queues a turn for signals.betweenTransactions in order with the events, so what it sends cannot
+   * interleave with the stream's records. Reached inside a transaction it does nothing: that
+   * transaction's end takes the turn (and an offset there never goes back behind rows already sent).
+   */
+  checkSignals(): void {
+    this.push({ kind: 'signals' });
   }
 
   /** Queues a heartbeat: written in turn, at the position reached by then. */
@@ -226,6 +247,9 @@ export class StreamingPipeline {
         return this.options.sink.send(event.record);
       case 'heartbeat':
         return side?.heartbeat();
+      case 'signals':
+        if (this.transaction) return;
+        return this.options.signals?.betweenTransactions?.(() => this.boundaryPoint());
       case 'rotate':
         this.file = event.file;
         // Table ids are per server run, and every binlog connection starts with a rotate: after a
@@ -266,7 +290,8 @@ export class StreamingPipeline {
         this.tableSchemas.clear();
         const transaction = this.transaction;
         this.markCommitted(event.header);
-        return side?.statement({ ...event, file: this.file || event.header.file }, transaction, this.offsetAfter(event.header, transaction));
+        const written = side?.statement({ ...event, file: this.file || event.header.file }, transaction, this.offsetAfter(event.header, transaction));
+        return written ? written.then(() => this.committed(event.header, transaction)) : this.committed(event.header, transaction);
       }
     }
   }
@@ -274,7 +299,17 @@ export class StreamingPipeline {
   private commit(header: EventHeader): void | Promise<void> {
     const transaction = this.transaction;
     this.markCommitted(header);
-    return this.options.side?.end(transaction?.excluded ? null : transaction, header, () => this.offsetAfter(header, transaction));
+    const ended = this.options.side?.end(transaction?.excluded ? null : transaction, header, () => this.offsetAfter(header, transaction));
+    return ended ? ended.then(() => this.committed(header, transaction)) : this.committed(header, transaction);
+  }
+
+  /** A transaction (or DDL) is finished: a read-only incremental snapshot's window may close here. */
+  private committed(header: EventHeader, transaction: TransactionState | null): void | Promise<void> {
+    // The offset without the snapshot's progress: the snapshot adds it as it is after emitting there.
+    return this.options.signals?.betweenTransactions?.(() => ({
+      offset: this.positionAfter(header, transaction), file: this.file || header.file, pos: header.position,
+      gtid: transaction?.gtid ?? null, serverId: transaction?.serverId ?? 0, gtids: this.positions.gtids,
+    }));
   }
 
   private markCommitted(header: EventHeader): void {
@@ -285,13 +320,17 @@ export class StreamingPipeline {
 
   /** Debezium's offset between transactions: after the event that finished one. */
   private offsetAfter(header: EventHeader, transaction: TransactionState | null): SourceOffset {
-    return this.withProgress({
+    return this.withProgress(this.positionAfter(header, transaction));
+  }
+
+  private positionAfter(header: EventHeader, transaction: TransactionState | null): SourceOffset {
+    return {
       file: this.file || header.file,
       pos: header.nextPosition,
       gtids: this.positions.gtids,
       ...(transaction?.serverId ? { server_id: transaction.serverId } : {}),
       ts_sec: Math.floor(header.timestampMs / 1000),
-    });
+    };
   }
 
   /** A running incremental snapshot's progress rides in every offset, as in Debezium. */
@@ -330,7 +369,7 @@ export class StreamingPipeline {
       this.positions.eventDone();
       return;
     }
-    options.signals?.rowsStreamed(table, event.op, event.rows);
+    options.signals?.rowsStreamed(table, event.op, event.rows, { file: this.file || event.header.file, pos: event.header.position });
     const transaction = this.transaction;
     const time = processingTime();
     const context = { time, transaction: transaction?.order ?? null, options: options.envelope };

@@ -51,6 +51,11 @@ export class GtidPosition {
     return known !== undefined && compareSequence(gtid.sequence, known.sequence) <= 0;
   }
 
+  /** Whether every domain's transaction of `other` is at or before this position (across all domains). */
+  coversAll(other: GtidPosition): boolean {
+    return other.domains().every((gtid) => this.covers(gtid));
+  }
+
   get isEmpty(): boolean {
     return this.byDomain.size === 0;
   }

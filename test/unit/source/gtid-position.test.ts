@@ -25,3 +25,24 @@ test('covers compares 64-bit sequences exactly', () => {
 test('rejects text that is not a GTID', () => {
   assert.throws(() => parseGtid('3E11FA47-71CA-11E1-9E33-C80AA9429562:23'), /not a MariaDB GTID/);
 });
+
+test('coversAll compares every domain: a position passes another only when it is at or past it in each', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['0-1-10', '0-1-10', true],
+    ['0-1-11', '0-1-10', true],
+    ['0-1-9', '0-1-10', false],
+    ['0-1-10,1-1-5', '0-1-10,1-1-6', false], // behind in one domain
+    ['0-1-10,1-1-7', '0-1-10,1-1-6', true],
+    ['0-1-10', '0-1-10,1-1-6', false], // a domain the other has, this one never saw
+    ['0-1-10,1-1-6', '0-1-10', true], // an extra domain does not matter
+    ['0-2-12', '0-1-11', true], // a new server in the same domain: the sequence decides
+    ['0-1-100', '0-1-99', true], // numerically, not as text
+    ['', '', true],
+    ['0-1-1', '', true],
+    ['', '0-1-1', false],
+    ['0-1-18446744073709551615', '0-1-18446744073709551614', true], // 64-bit sequences
+  ];
+  for (const [stream, mark, expected] of cases) {
+    assert.equal(GtidPosition.parse(stream).coversAll(GtidPosition.parse(mark)), expected, `${stream} covers ${mark}`);
+  }
+});
