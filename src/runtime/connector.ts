@@ -44,9 +44,11 @@ import { createTableResolver } from './table-resolver.js';
 /** One session's own state; the connector's public state is the supervisor's (connector-state.ts). */
 export type SessionState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
 
-/** How a running connector reports a failure to its supervisor (supervisor.ts). */
+/** How a connector reports to its supervisor (supervisor.ts SessionHooks). */
 export interface ConnectorHooks {
   onFailure?(error: BinlogdError): void;
+  /** Connected to MariaDB and Kafka: the snapshot (if any) starts now, streaming after it. */
+  onRunning?(): void;
 }
 
 export interface ConnectorServices {
@@ -159,6 +161,7 @@ export class Connector {
         } : {},
       };
       this.state = 'RUNNING';
+      this.hooks.onRunning?.();
       // Snapshot rows, change events and side records all take the same way out (Kafka Connect
       // applies a connector's transforms and converters to every record its task returns).
       const records = (this.recordPath = createRecordPath(config, { serializer: this.services.serializer, log: this.log })).path;
