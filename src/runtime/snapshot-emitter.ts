@@ -9,7 +9,7 @@ import { sourceStruct } from '../envelope/source-info.js';
 import type { TableSchema } from '../envelope/table-schema.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { SnapshotPosition } from '../source/snapshot-reader.js';
-import { snapshotOffset, type SnapshotState } from './snapshot-state.js';
+import type { SnapshotState } from './snapshot-state.js';
 import type { OutgoingRecord, RecordConversion, RecordSink } from './streaming-pipeline.js';
 
 /** Debezium's SnapshotRecord values, as RelationalSnapshotChangeEventSource.setSnapshotMarker places them. */
@@ -33,6 +33,8 @@ export interface SnapshotEmitterOptions {
   records: RecordConversion;
   sink: RecordSink;
   state: SnapshotState;
+  /** The offset of the records up to a chunk's end, once `state` counts the chunk. */
+  offsetOf: (state: SnapshotState) => SourceOffset;
   /** The offsets-topic record storing an offset whose record a transform or the error policy dropped. */
   offsetRecord: (offset: SourceOffset) => OutgoingRecord;
 }
@@ -68,7 +70,7 @@ export class SnapshotEmitter {
   emit(table: SnapshotTable | undefined, rows: readonly Record<string, unknown>[], markers: readonly SnapshotMarker[], advance: (state: SnapshotState) => SnapshotState): Promise<void> {
     const run = this.turn.then(() => {
       this.state = advance(this.state);
-      return this.emitNow(table, rows, markers, snapshotOffset(this.options.position, this.state, Date.now()));
+      return this.emitNow(table, rows, markers, this.options.offsetOf(this.state));
     });
     this.turn = run.catch(() => undefined);
     return run;
