@@ -21,6 +21,7 @@ import type { OffsetStore } from '../offsets/offset-store.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
+import { BlockingSnapshot } from './blocking-snapshot.js';
 import type { EnvelopeOptions } from '../envelope/change-events.js';
 import { gtidFilterWarning } from './gtid-filter-warning.js';
 import { Heartbeat } from './heartbeat.js';
@@ -87,6 +88,7 @@ export class Connector {
   private offsetTimer: NodeJS.Timeout | undefined;
   private readonly gtidFilter: GtidSourceFilter | undefined;
   private snapshot: SnapshotPhase | null = null;
+  private blocking: BlockingSnapshot | null = null;
   private snapshotRun: Promise<unknown> | null = null;
   /** Transforms, converters and error policy between the envelope and the sink. */
   private recordPath: RecordPathSetup | null = null;
@@ -187,9 +189,11 @@ export class Connector {
         sink: { send: (record: OutgoingRecord) => sink.send(record) },
       };
       const start = snapshot.start ?? await this.resumePoint(facts.gtidBinlogPos);
+      const blocking = (this.blocking = new BlockingSnapshot({ ...stages, config, endpoint: this.endpoint, log: this.log, signal: this.stopping.signal }));
       this.incremental = incrementalSnapshotFor(config, {
         ...stages, endpoint: this.endpoint, log: this.log, stored: snapshot.start ? undefined : this.acked,
         onError: (error) => this.fail(asBinlogdError(error)),
+        blocking: (signal, at) => blocking.run(signal, at),
       });
       this.kafkaSignals = kafkaSignalsFor(config, { incremental: this.incremental, kafka: this.services.kafka, log: this.log });
       this.pipeline = new StreamingPipeline({
@@ -241,9 +245,9 @@ export class Connector {
     }
   }
 
-  /** The initial snapshot's progress per table; null when no snapshot ran since the start. */
+  /** The latest snapshot's progress per table (a blocking one runs after the initial one); null when none ran. */
   snapshotProgress(): SnapshotProgressReport | null {
-    return this.snapshot?.progress() ?? null;
+    return this.blocking?.progress() ?? this.snapshot?.progress() ?? null;
   }
 
   /** For the periodic log summary: position and queue, plus the failure if any. */

@@ -55,6 +55,8 @@ export interface IncrementalSnapshotOptions {
   /** Stored progress (the resumed offset), if a snapshot was running. */
   initial: IncrementalState | null;
   onError: (error: unknown) => void;
+  /** Runs a blocking snapshot (blocking-snapshot.ts); the stream waits for it. */
+  blocking?: (signal: Extract<Signal, { kind: 'execute-blocking-snapshot' }>, at: StreamPoint) => Promise<void>;
 }
 
 interface PreparedTable {
@@ -141,6 +143,11 @@ export class IncrementalSnapshot implements StreamSignals {
         log.info({ signal: signal.id, tables: signal.collections.map((c) => c.id) }, 'incremental snapshot requested');
         this.setState(withCollections(this.state, signal.id, signal.collections));
         this.nextChunk();
+        return;
+      case 'execute-blocking-snapshot':
+        // This snapshot's progress stays in the offsets the blocking snapshot writes.
+        if (this.options.blocking) return this.options.blocking(signal, { ...at, offset: at.offset && { ...at.offset, ...this.offsetKeys } });
+        log.warn({ signal: signal.id }, 'signal ignored: blocking snapshots are not set up for this connector');
         return;
       case 'stop-snapshot': {
         log.info({ signal: signal.id, tables: signal.collections }, 'incremental snapshot stopped');
