@@ -58,7 +58,7 @@ export class BlockingSnapshot {
     const { log, signal } = this.options;
     const tables = request.collections.map((c) => c.id);
     if (!at.offset) {
-      log.warn({ signal: request.id, tables }, 'blocking snapshot ignored: it arrived outside a binlog transaction, with no stream position to pause at');
+      log.warn({ signal: request.id, tables }, 'blocking snapshot ignored: no stream position to pause at yet (no transaction streamed since the start); send it again once changes stream');
       return;
     }
     log.info({ signal: request.id, tables }, 'blocking snapshot requested: streaming pauses');

@@ -195,7 +195,10 @@ export class Connector {
         onError: (error) => this.fail(asBinlogdError(error)),
         blocking: (signal, at) => blocking.run(signal, at),
       });
-      this.kafkaSignals = kafkaSignalsFor(config, { incremental: this.incremental, kafka: this.services.kafka, log: this.log });
+      this.kafkaSignals = kafkaSignalsFor(config, {
+        incremental: this.incremental, kafka: this.services.kafka, log: this.log,
+        blocking: (signal) => this.pipeline?.pauseFor((at) => blocking.run(signal, at)),
+      });
       this.pipeline = new StreamingPipeline({
         envelope,
         tables: stages.tables,

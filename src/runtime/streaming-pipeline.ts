@@ -14,10 +14,13 @@ import { sourceOf, type GtidSourceFilter } from '../source/gtid-filter.js';
 import type { EventOrigin } from './record-path.js';
 import type { Operation } from '../config/events.js';
 import type { SideRecords } from './side-records.js';
-import type { StreamSignals } from './incremental-snapshot.js';
+import type { StreamPoint, StreamSignals } from './incremental-snapshot.js';
 
-/** What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat ticks. */
-type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' };
+/**
+ * What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat
+ * ticks, and work the stream waits for (a blocking snapshot asked for through Kafka).
+ */
+type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' } | { kind: 'pause'; run: (at: StreamPoint) => Promise<void> };
 
 /** Change records → outgoing records (transforms, converters, error policy: record-path.ts). */
 export interface RecordConversion {
@@ -141,6 +144,14 @@ export class StreamingPipeline {
     this.push({ kind: 'record', record });
   }
 
+  /**
+   * Runs `run` once every event read so far was handled, at the position reached then; the events
+   * read after wait for it (a full queue pauses the binlog connection meanwhile).
+   */
+  pauseFor(run: (at: StreamPoint) => Promise<void>): void {
+    this.push({ kind: 'pause', run });
+  }
+
   /** Queues a heartbeat: written in turn, at the position reached by then. */
   heartbeat(): void {
     this.push({ kind: 'heartbeat' });
@@ -226,6 +237,8 @@ export class StreamingPipeline {
         return this.options.sink.send(event.record);
       case 'heartbeat':
         return side?.heartbeat();
+      case 'pause':
+        return event.run(this.streamPoint());
       case 'rotate':
         this.file = event.file;
         // Table ids are per server run, and every binlog connection starts with a rotate: after a
@@ -292,6 +305,15 @@ export class StreamingPipeline {
       ...(transaction?.serverId ? { server_id: transaction.serverId } : {}),
       ts_sec: Math.floor(header.timestampMs / 1000),
     });
+  }
+
+  /** Where the stream stands between two events: inside a transaction, after its events handled so far. */
+  private streamPoint(): StreamPoint {
+    const transaction = this.transaction;
+    const read = this.read;
+    const inside = transaction ? this.positions.offsetAfterRows(0, read?.timestampMs ?? Date.now()) : undefined;
+    const offset = inside ? this.withProgress(inside) : this.committedOffset;
+    return { offset, file: read?.file ?? '', pos: read?.pos ?? 0, gtid: transaction?.gtid ?? null, serverId: transaction?.serverId ?? 0 };
   }
 
   /** A running incremental snapshot's progress rides in every offset, as in Debezium. */

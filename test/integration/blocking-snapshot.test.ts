@@ -184,3 +184,51 @@ test('a blocking snapshot while a writer runs: streaming pauses, op=r rows with 
     await writer.end();
   }
 });
+
+test('a blocking snapshot asked for through the Kafka signal topic pauses the stream where it stands', { timeout: 300_000 }, async () => {
+  const ROWS_K = 3000;
+  const db = await connectAsRoot();
+  const table = `${DB}.${uniqueName('blk_k')}`;
+  const signals = `${DB}.${uniqueName('blk_ksig')}`;
+  const name = uniqueName('blkk');
+  const topic = uniqueName('blk_signals');
+  const kafka = new Kafka({ brokers: loadStackEnv().kafkaBrokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const producer = kafka.producer();
+  await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
+  await db.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, val INT NOT NULL, note VARCHAR(40))`);
+  await db.query(`INSERT INTO ${table} SELECT seq, 0, CONCAT('row ', seq) FROM ${DB}.seq_1_to_${ROWS_K}`);
+  await db.query(`CREATE TABLE ${signals} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048) NULL)`);
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+  await producer.connect();
+  let binlogd: BinlogdProcess | undefined;
+  try {
+    binlogd = await startBinlogd({
+      name, timeoutMs: 120_000,
+      config: {
+        'topic.prefix': name, 'snapshot.mode': 'no_data', 'table.include.list': table.replace('.', '\\.'), 'signal.data.collection': signals,
+        'signal.enabled.channels': 'kafka', 'signal.kafka.topic': topic, 'signal.poll.interval.ms': '300',
+      },
+    });
+    await db.query(`UPDATE ${table} SET val = 1 WHERE id = 1`);
+    await readTopicUntil(`${name}.${table}`, () => true, 1, 60_000);
+    await producer.send({ topic, messages: [{ key: name, value: JSON.stringify({ type: 'execute-snapshot', data: { 'data-collections': [table], type: 'blocking' } }) }] });
+    await waitForLog(binlogd, 'blocking snapshot completed: streaming resumes', 120_000);
+    await db.query(`UPDATE ${table} SET val = 2 WHERE id = 2`);
+    await db.query(`INSERT INTO ${table} VALUES (${END_ID}, 0, 'end')`);
+    const changes = changesOf(await readTopicUntil(`${name}.${table}`, (r) => (asJsonPayload(r.key) as { id?: number } | null)?.id === END_ID, ROWS_K, 120_000));
+    assert.deepEqual(changes.map((c) => c.op), ['u', ...Array<string>(ROWS_K).fill('r'), 'u', 'c']);
+    assert.equal(changes[1]!.marker, 'first');
+    assert.equal(changes[ROWS_K]!.marker, 'last');
+    assert.deepEqual(changes[1]!.after, { id: 1, val: 1, note: 'row 1' });
+    await assertFinalState(db, table, changes);
+  } finally {
+    if (binlogd) assert.equal(await binlogd.stop(), 0);
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+    await db.query(`DROP TABLE IF EXISTS ${table}, ${signals}`);
+    await db.end();
+  }
+});
