@@ -65,6 +65,8 @@ export class ConnectorSupervisor {
   private session: Session | null = null;
   /** A session whose start (a snapshot can take hours) has not returned yet. */
   private starting: Session | null = null;
+  /** A starting session told to stop (abortStart): it must not become the running one. */
+  private abandoned: Session | null = null;
   private queue: Promise<void> = Promise.resolve();
   private retryWait: AbortController | null = null;
   private attempts = 0;
@@ -136,6 +138,7 @@ export class ConnectorSupervisor {
     const restarting = this.wanted === 'RUNNING' && (!options.onlyFailed || this.current === 'FAILED');
     if (!restarting) return { restarting, done: Promise.resolve() };
     this.retryWait?.abort();
+    this.abortStart();
     const done = this.enqueue(async () => {
       await this.release();
       this.attempts = 0;
@@ -151,6 +154,7 @@ export class ConnectorSupervisor {
     this.retryWait?.abort();
     // Shown at once (GET config, the PUT answer); the running session keeps its own until replaced.
     this.settings = { ...this.settings, config };
+    this.abortStart();
     return this.enqueue(async () => {
       await this.release();
       this.attempts = 0;
@@ -178,11 +182,14 @@ export class ConnectorSupervisor {
   }
 
   /**
-   * Stops a session that is still starting (e.g. in its initial snapshot) so a pause, stop or
-   * shutdown need not wait for its start: what it committed stays, the rest resumes later.
+   * Stops a session that is still starting (e.g. in its initial snapshot) so a pause, stop,
+   * restart, new config or shutdown need not wait for its start: what it committed stays, the
+   * rest resumes in the next session.
    */
   private abortStart(): void {
-    void this.starting?.stop().catch(() => undefined);
+    if (!this.starting) return;
+    this.abandoned = this.starting;
+    void this.starting.stop().catch(() => undefined);
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {
@@ -224,8 +231,8 @@ export class ConnectorSupervisor {
       } finally {
         this.starting = null;
       }
-      // Paused, stopped or shut down while starting: the operation queued behind this one settles it.
-      if (this.closed || this.wanted !== 'RUNNING') {
+      // Paused, stopped, restarted or shut down while starting: the operation queued behind this one settles it.
+      if (this.closed || this.wanted !== 'RUNNING' || this.abandoned === session) {
         await session.stop().catch(() => undefined);
         return;
       }

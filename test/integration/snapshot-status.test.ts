@@ -1,7 +1,7 @@
 // The REST status and metrics while an initial snapshot runs: RUNNING (as Kafka Connect shows a
 // Debezium task during its snapshot) with the snapshot's progress in the status body, the metrics
 // agreeing; a pause in the middle stops the snapshot, a resume continues it from its last chunk,
-// and the topic ends with every row exactly once.
+// so does a restart, and the topic ends with every row exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectAsRoot } from '../support/mariadb.js';
@@ -15,7 +15,7 @@ import { inState, rest, waitForStatus } from '../support/rest-client.js';
 const DB = 'binlogd_test';
 const ROWS = 200_000;
 
-test('RUNNING with progress during the initial snapshot; metrics agree; pause and resume mid-snapshot lose and repeat nothing', { timeout: 600_000 }, async () => {
+test('RUNNING with progress during the initial snapshot; metrics agree; pause, resume and restart mid-snapshot lose and repeat nothing', { timeout: 600_000 }, async () => {
   const db = await connectAsRoot();
   const table = uniqueName('snap_status');
   const qualified = `${DB}.${table}`;
@@ -66,10 +66,14 @@ test('RUNNING with progress during the initial snapshot; metrics agree; pause an
     assert.equal(sampleValue(atPause, 'binlogd_connector_state', { connector: name, state: 'RUNNING' }), 0);
 
     assert.equal((await rest(daemon.url, 'PUT', `/connectors/${name}/resume`)).status, 202);
-    await waitForStatus(daemon.url, name, inState('RUNNING'), { timeoutMs: 30_000 });
+    await waitForStatus(daemon.url, name, (s) => s.connector?.state === 'RUNNING' && s.snapshot?.rows > 0, { timeoutMs: 60_000 });
+    // A restart stops the snapshotting session at once; the next one continues the snapshot.
+    const restarted = await rest(daemon.url, 'POST', `/connectors/${name}/restart?includeTasks=true`);
+    assert.equal(restarted.status, 202);
+    const resumes = () => daemon.logs.filter((l) => l['msg'] === 'resuming the snapshot from its last emitted rows').length;
     const deadline = Date.now() + 300_000;
     while (!daemon.logs.some((l) => l['msg'] === 'streaming') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.ok(daemon.logs.some((l) => l['msg'] === 'resuming the snapshot from its last emitted rows'), 'the resumed session continued the snapshot');
+    assert.equal(resumes(), 2, 'the resumed and the restarted session each continued the snapshot');
     const streaming = await waitForStatus(daemon.url, name, inState('RUNNING'));
     assert.equal(streaming.snapshot, undefined, 'no snapshot field once streaming');
     const after = await metrics();

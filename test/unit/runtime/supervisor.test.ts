@@ -159,3 +159,19 @@ test('a snapshot that fails after RUNNING starts again (RESTARTING between); a f
   assert.equal(s.state, 'RUNNING');
   await s.close({ forget: true });
 });
+
+test('a restart during the snapshot stops that session and starts a new one at once', async () => {
+  const session = snapshotting();
+  const s = new ConnectorSupervisor({ config: config('sup_g'), createSession: session.factory, logger });
+  void s.start();
+  await until(() => s.state === 'RUNNING');
+  const { restarting, done } = s.restart();
+  assert.ok(restarting);
+  await until(() => session.state.starts === 2);
+  assert.ok(session.state.stops >= 1, 'the snapshotting session stopped');
+  assert.equal(s.state, 'RUNNING');
+  session.finish();
+  await done;
+  assert.equal(s.state, 'RUNNING');
+  await s.close({ forget: true });
+});
