@@ -297,6 +297,9 @@ export class Connector {
       ...(this.gtidFilter ? { filter: this.gtidFilter } : {}),
     });
     if (start.stored) this.acked = this.written = start.stored;
+    if (start.stored?.snapshot === 'BLOCKING') {
+      this.log.warn({ gtids: start.stored.gtids }, 'the last run stopped during a blocking snapshot: streaming continues after its signal; send the signal again to read its tables in full');
+    }
     return start.point;
   }
 

@@ -59,9 +59,6 @@ export class SnapshotPhase {
     // These modes never snapshot data: spare the extra read of the offsets topic.
     if (config.snapshot.mode === 'no_data' || config.snapshot.mode === 'recovery' || config.snapshot.mode === 'custom') return { stream: true };
     const stored = await this.stored();
-    if (stored?.snapshot === 'BLOCKING') {
-      log.warn({ gtids: stored.gtids }, 'the last run stopped during a blocking snapshot: streaming continues after its signal; send the signal again to read its tables in full');
-    }
     const needsCheck = stored !== undefined && stored.snapshot === undefined &&
       (config.snapshot.mode === 'when_needed' || (config.snapshot.mode === 'configuration_based' && config.snapshot.configurationBased.snapshotOnDataError));
     const available = needsCheck ? await this.withReader((reader) => binlogStillHas(reader, stored.gtids ?? '')) : true;

@@ -232,3 +232,72 @@ test('a blocking snapshot asked for through the Kafka signal topic pauses the st
     await db.end();
   }
 });
+
+test('SIGKILL during a blocking snapshot: the restart streams on from the signal, every change after it once', { timeout: 600_000 }, async () => {
+  const ROWS_C = 150_000;
+  const db = await connectAsRoot();
+  const writer = await connectAsRoot();
+  const table = `${DB}.${uniqueName('blk_c')}`;
+  const signals = `${DB}.${uniqueName('blk_csig')}`;
+  const name = uniqueName('blkc');
+  const user = loadStackEnv().mariadb.user;
+  const config = {
+    'topic.prefix': name, 'snapshot.mode': 'no_data', 'snapshot.fetch.size': '2000', 'signal.data.collection': signals,
+    'table.include.list': table.replace('.', '\\.'),
+  };
+  const kafka = new Kafka({ brokers: loadStackEnv().kafkaBrokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
+  await db.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, val INT NOT NULL, note VARCHAR(40))`);
+  await db.query(`INSERT INTO ${table} SELECT seq, 0, CONCAT('row ', seq) FROM ${DB}.seq_1_to_${ROWS_C}`);
+  await db.query(`CREATE TABLE ${signals} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048) NULL)`);
+  await db.query(`GRANT INSERT ON ${signals} TO '${user}'@'127.0.0.1'`);
+  let second: BinlogdProcess | undefined;
+  let writing = true;
+  let next = ROWS_C + 1;
+  let writes$: Promise<void> = Promise.resolve();
+  try {
+    const first = await startBinlogd({ name, config, timeoutMs: 120_000 });
+    writes$ = (async () => {
+      for (; writing; next++) await writer.query(`INSERT INTO ${table} VALUES (${next}, 1, 'new')`);
+    })();
+    await db.query(`INSERT INTO ${signals} VALUES ('blocking-c', 'execute-snapshot', ?)`, [JSON.stringify({ 'data-collections': [table], type: 'blocking' })]);
+    await waitForLog(first, 'blocking snapshot started', 120_000);
+    const topic = `${name}.${table}`;
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const written = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+      if (written >= ROWS_C / 4) break;
+      if (first.logs.some((l) => l['msg'] === 'blocking snapshot completed: streaming resumes') || Date.now() > deadline) assert.fail('the blocking snapshot ended before the kill');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    second = await startBinlogd({ name, config, timeoutMs: 120_000 });
+    assert.ok(second.logs.some((l) => String(l['msg']).startsWith('the last run stopped during a blocking snapshot')), 'the cut-short snapshot is reported');
+    const atRestart = next;
+    while (next < atRestart + 20) await new Promise((resolve) => setTimeout(resolve, 50));
+    writing = false;
+    await writes$;
+    await db.query(`INSERT INTO ${table} VALUES (${END_ID}, 0, 'end')`);
+    const changes = changesOf(await readTopicUntil(topic, (r) => (asJsonPayload(r.key) as { id?: number } | null)?.id === END_ID, ROWS_C / 4, 300_000));
+    const inserted = changes.filter((c) => c.op === 'c').map((c) => c.id);
+    assert.deepEqual(inserted, [...Array(next - ROWS_C - 1).keys()].map((i) => ROWS_C + 1 + i).concat(END_ID), 'every insert once, in order');
+    const reads = changes.filter((c) => c.op === 'r');
+    assert.equal(new Set(reads.map((c) => c.id)).size, reads.length, 'the rows read before the kill, once each');
+    assert.ok(reads.length < ROWS_C, `the snapshot was cut short (${reads.length} rows)`);
+    assert.ok(!second.logs.some((l) => l['msg'] === 'blocking snapshot started'), 'the signal is not acted on again');
+    console.log(`killed after ${reads.length} snapshot rows; ${inserted.length} inserts streamed once each`);
+  } finally {
+    writing = false;
+    await writes$.catch(() => undefined);
+    if (second) assert.equal(await second.stop(), 0);
+    await admin.disconnect();
+    await db.query(`REVOKE INSERT ON ${signals} FROM '${user}'@'127.0.0.1'`).catch(() => undefined);
+    await db.query(`DROP TABLE IF EXISTS ${table}, ${signals}`);
+    await db.end();
+    await writer.end();
+  }
+});
