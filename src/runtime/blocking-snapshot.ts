@@ -95,7 +95,7 @@ export class BlockingSnapshot {
       progress.start();
       const { envelope, records, sink, offsetRecord } = this.options;
       const emitter = new SnapshotEmitter({
-        envelope, position, records, sink, state: EMPTY_SNAPSHOT_STATE, offsetRecord,
+        envelope, at: { file: at.file, pos: at.pos, serverId: at.serverId, gtid: at.gtid }, records, sink, state: EMPTY_SNAPSHOT_STATE, offsetRecord,
         offsetOf: () => ({ ...resumeAt, snapshot: 'BLOCKING' }),
       });
       await readTables({ readers: opened.readers, tables, state: EMPTY_SNAPSHOT_STATE, chunkRows: snap.fetchSize ?? DEFAULT_CHUNK_ROWS, emitter, progress, signal });

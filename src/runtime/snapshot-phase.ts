@@ -120,7 +120,8 @@ export class SnapshotPhase {
       progress.start();
       const { envelope, records, sink, offsetRecord } = this.options;
       const emitter = new SnapshotEmitter({
-        envelope, position, records, sink, state, offsetRecord, offsetOf: (current) => snapshotOffset(position, current, Date.now()),
+        envelope, at: { file: position.file, pos: position.pos, serverId: 0, gtid: null }, records, sink, state, offsetRecord,
+        offsetOf: (current) => snapshotOffset(position, current, Date.now()),
       });
       await readTables({ readers: opened.readers, tables, state, chunkRows: snap.fetchSize ?? DEFAULT_CHUNK_ROWS, emitter, progress, signal });
       const completed = completedOffset(position, Date.now());

@@ -34,7 +34,10 @@ export interface TableSelection {
   resolver: TableResolver;
   /** Among the captured tables, those to read. */
   selects: (db: string, table: string) => boolean;
-  /** A SQL condition for a table's rows (`db.table`), if any. */
+  /**
+   * A table's (`db.table`) additional-conditions filter, if any: a whole SELECT statement, as
+   * Debezium's blocking snapshot takes it, or (binlogd's extension) a condition on the rows.
+   */
   filterOf?: (id: string) => string | undefined;
 }
 
@@ -57,8 +60,9 @@ export async function planTables(reader: SnapshotSqlClient, selection: TableSele
       throw new BinlogdError('CONFIG_INVALID', `snapshot.select.statement.overrides.${id} is not supported yet: remove it, or use snapshot.mode=no_data`);
     }
     const rowFilter = selection.filterOf?.(id);
+    const filtering = rowFilter === undefined ? {} : /^\s*select\b/i.test(rowFilter) ? { select: rowFilter } : { filter: rowFilter };
     planned.push({
-      id, db, table, columns, keyColumns: await primaryKeyOf(reader, db, table), ...(rowFilter ? { filter: rowFilter } : {}),
+      id, db, table, columns, keyColumns: await primaryKeyOf(reader, db, table), ...filtering,
       index: planned.length, estimatedRows: candidate.estimatedRows, target: async () => ({ schema }),
     });
   }
@@ -130,8 +134,8 @@ async function readTable(reading: TableReading, reader: SnapshotSqlClient, table
     progress.rowsEmitted(table.id, batch.length);
   };
 
-  if (table.keyColumns.length === 0) {
-    // No key to page by: one streaming pass; after a crash this table is read again from its start.
+  if (table.keyColumns.length === 0 || table.select !== undefined) {
+    // No key to page by (or the user's own query): one streaming pass; after a crash this table is read again from its start.
     let rows: SqlRow[] = [];
     for await (const row of streamTable(reader, table, chunkRows)) {
       rows.push(row);

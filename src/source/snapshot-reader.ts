@@ -101,6 +101,8 @@ export interface TableRead {
   keyColumns: readonly string[];
   /** A SQL condition the rows must meet (a blocking snapshot signal's additional-conditions). */
   filter?: string;
+  /** A whole SELECT to read the rows with instead, in one pass (Debezium's blocking snapshot filter). */
+  select?: string;
 }
 
 /**
@@ -146,10 +148,11 @@ export function readChunk(reader: SnapshotSqlClient, read: TableRead, after: rea
   return reader.select(sql, after ? afterKeyParams(after) : [], hasGeometry(read));
 }
 
-/** Every row of a table without a primary key, in one streaming pass. */
+/** Every row of a table without a primary key (or read by its own SELECT), in one streaming pass. */
 export function streamTable(reader: SnapshotSqlClient, read: TableRead, highWaterMark: number): AsyncIterable<SqlRow> {
   const where = read.filter ? ` WHERE (${read.filter})` : '';
-  return reader.stream(`SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}${where}`, [], hasGeometry(read), highWaterMark);
+  const sql = read.select ?? `SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}${where}`;
+  return reader.stream(sql, [], hasGeometry(read), highWaterMark);
 }
 
 /** Base tables and InnoDB's row estimates (TABLE_ROWS) outside the system schemas. */

@@ -29,7 +29,7 @@ function emitterWith(transforms: readonly ChainStep[], sent: OutgoingRecord[]): 
   const records = new RecordPath({ transforms, key: createConverter('key', json(false), noAvro), value: createConverter('value', json(false), noAvro), maxRecordBytes: 1_048_576, errors });
   return new SnapshotEmitter({
     envelope: { identity: { version: '0.1.0', name: 'dbserver' }, tombstonesOnDelete: true, provideTransactionMetadata: false, contextHeaders: {} },
-    position, records, sink: { send: (record) => { sent.push(record); } }, state: EMPTY_SNAPSHOT_STATE,
+    at: { ...position, serverId: 0, gtid: null }, records, sink: { send: (record) => { sent.push(record); } }, state: EMPTY_SNAPSHOT_STATE,
     offsetOf: (state) => snapshotOffset(position, state, Date.now()),
     offsetRecord: (offset) => ({ topic: 'offsets', key: Buffer.from('k'), value: Buffer.from(JSON.stringify(offset)) }),
   });
