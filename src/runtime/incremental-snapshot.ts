@@ -56,7 +56,7 @@ export interface IncrementalSnapshotOptions {
   initial: IncrementalState | null;
   onError: (error: unknown) => void;
   /** Runs a blocking snapshot (blocking-snapshot.ts); the stream waits for it. */
-  blocking?: (signal: Extract<Signal, { kind: 'execute-blocking-snapshot' }>, at: StreamPoint) => Promise<void>;
+  blocking: (signal: Extract<Signal, { kind: 'execute-blocking-snapshot' }>, at: StreamPoint) => Promise<void>;
 }
 
 interface PreparedTable {
@@ -146,9 +146,7 @@ export class IncrementalSnapshot implements StreamSignals {
         return;
       case 'execute-blocking-snapshot':
         // This snapshot's progress stays in the offsets the blocking snapshot writes.
-        if (this.options.blocking) return this.options.blocking(signal, { ...at, offset: at.offset && { ...at.offset, ...this.offsetKeys } });
-        log.warn({ signal: signal.id }, 'signal ignored: blocking snapshots are not set up for this connector');
-        return;
+        return this.options.blocking(signal, { ...at, offset: at.offset && { ...at.offset, ...this.offsetKeys } });
       case 'stop-snapshot': {
         log.info({ signal: signal.id, tables: signal.collections }, 'incremental snapshot stopped');
         const current = this.state?.collections[0]?.id;

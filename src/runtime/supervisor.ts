@@ -215,8 +215,7 @@ export class ConnectorSupervisor {
     for (;;) {
       if (this.closed || this.wanted !== 'RUNNING') return;
       this.move('UNASSIGNED');
-      let session: Session;
-      session = this.settings.createSession(this.settings.config, {
+      const session: Session = this.settings.createSession(this.settings.config, {
         onFailure: (error) => this.onSessionFailure(session, error),
         onRunning: () => this.onSessionRunning(session),
       });
@@ -245,11 +244,12 @@ export class ConnectorSupervisor {
   }
 
   /**
-   * Not queued: the queue is busy with this very start. A pause, stop or shutdown asked meanwhile
-   * already changed the target (or closed), and RUNNING is not shown for a session on its way out.
+   * Not queued: the queue is busy with this very start. A pause, stop, restart or shutdown asked
+   * meanwhile already changed the target, closed or abandoned the session, and RUNNING is not
+   * shown for a session on its way out.
    */
   private onSessionRunning(session: Session): void {
-    if (session !== this.starting || this.closed || this.wanted !== 'RUNNING') return;
+    if (session !== this.starting || session === this.abandoned || this.closed || this.wanted !== 'RUNNING') return;
     this.runningSince = Date.now();
     this.failure = null;
     this.move('RUNNING');
