@@ -163,7 +163,6 @@ export class Connector {
         } : {},
       };
       this.state = 'RUNNING';
-      this.hooks.onRunning?.();
       // Snapshot rows, change events and side records all take the same way out (Kafka Connect
       // applies a connector's transforms and converters to every record its task returns).
       const records = (this.recordPath = createRecordPath(config, { serializer: this.services.serializer, log: this.log })).path;
@@ -176,6 +175,7 @@ export class Connector {
         storedOffset: () => offsets.latest(config.name, config.topics.prefix),
         offsetRecord,
       });
+      this.hooks.onRunning?.();
       const snapshotRun = this.snapshot.run();
       this.snapshotRun = snapshotRun;
       const snapshot = await snapshotRun;
