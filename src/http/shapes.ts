@@ -5,6 +5,7 @@
 // reference-holding property as `[hidden]`; a resolved secret is never shown.
 import { HIDDEN, hasReference, isSecretName, redact, type ConnectorConfig } from '../config/index.js';
 import type { ConnectorState } from '../runtime/connector-state.js';
+import type { SnapshotProgressReport } from '../runtime/snapshot-progress.js';
 import type { ConnectorSupervisor } from '../runtime/supervisor.js';
 
 export interface TaskState {
@@ -19,6 +20,11 @@ export interface ConnectorStateInfo {
   connector: { state: ConnectorState; worker_id: string; trace?: string };
   tasks: TaskState[];
   type: 'source';
+  /**
+   * binlogd's own, present only while a snapshot runs: its progress. Connect has no such field;
+   * Connect clients (kcctl, Kafka UIs) read the fields they know and skip others.
+   */
+  snapshot?: SnapshotProgressReport;
 }
 
 export interface ConnectorInfo {
@@ -62,6 +68,7 @@ export function connectorStateInfo(supervisor: ConnectorSupervisor, workerId: st
     connector: { state: override ?? status.state, worker_id: workerId, ...(status.trace && !override ? { trace: status.trace } : {}) },
     tasks: hasTask(supervisor) ? [taskState(supervisor, workerId, override)] : [],
     type: 'source',
+    ...(status.snapshot && !override ? { snapshot: status.snapshot } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ import type { OffsetStore } from '../offsets/offset-store.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
+import { BlockingSnapshot } from './blocking-snapshot.js';
 import type { EnvelopeOptions } from '../envelope/change-events.js';
 import { gtidFilterWarning } from './gtid-filter-warning.js';
 import { Heartbeat } from './heartbeat.js';
@@ -44,9 +45,11 @@ import { createTableResolver } from './table-resolver.js';
 /** One session's own state; the connector's public state is the supervisor's (connector-state.ts). */
 export type SessionState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
 
-/** How a running connector reports a failure to its supervisor (supervisor.ts). */
+/** How a connector reports to its supervisor (supervisor.ts SessionHooks). */
 export interface ConnectorHooks {
   onFailure?(error: BinlogdError): void;
+  /** Connected to MariaDB and Kafka: the snapshot (if any) starts now, streaming after it. */
+  onRunning?(): void;
 }
 
 export interface ConnectorServices {
@@ -85,6 +88,7 @@ export class Connector {
   private offsetTimer: NodeJS.Timeout | undefined;
   private readonly gtidFilter: GtidSourceFilter | undefined;
   private snapshot: SnapshotPhase | null = null;
+  private blocking: BlockingSnapshot | null = null;
   private snapshotRun: Promise<unknown> | null = null;
   /** Transforms, converters and error policy between the envelope and the sink. */
   private recordPath: RecordPathSetup | null = null;
@@ -174,6 +178,7 @@ export class Connector {
       // At-least-once offsets are stored every interval from the snapshot's first chunk on, so a
       // crash resumes the snapshot after its last stored chunk instead of from its start.
       if (!config.delivery.exactlyOnce) this.offsetTimer = setInterval(() => this.writeOffset(), OFFSET_FLUSH_INTERVAL_MS);
+      this.hooks.onRunning?.();
       const snapshotRun = this.snapshot.run();
       this.snapshotRun = snapshotRun;
       const snapshot = await snapshotRun;
@@ -187,11 +192,16 @@ export class Connector {
         sink: { send: (record: OutgoingRecord) => sink.send(record) },
       };
       const start = snapshot.start ?? await this.resumePoint(facts.gtidBinlogPos);
+      const blocking = (this.blocking = new BlockingSnapshot({ ...stages, config, endpoint: this.endpoint, log: this.log, signal: this.stopping.signal }));
       this.incremental = incrementalSnapshotFor(config, {
         ...stages, endpoint: this.endpoint, log: this.log, stored: snapshot.start ? undefined : this.acked,
         onError: (error) => this.fail(asBinlogdError(error)),
+        blocking: (signal, at) => blocking.run(signal, at),
       });
-      this.kafkaSignals = kafkaSignalsFor(config, { incremental: this.incremental, kafka: this.services.kafka, log: this.log });
+      this.kafkaSignals = kafkaSignalsFor(config, {
+        incremental: this.incremental, kafka: this.services.kafka, log: this.log,
+        blocking: (signal) => this.pipeline?.pauseFor((at) => blocking.run(signal, at)),
+      });
       this.pipeline = new StreamingPipeline({
         envelope,
         tables: stages.tables,
@@ -241,9 +251,9 @@ export class Connector {
     }
   }
 
-  /** The initial snapshot's progress per table; null when no snapshot ran since the start. */
+  /** The latest snapshot's progress per table (a blocking one runs after the initial one); null when none ran. */
   snapshotProgress(): SnapshotProgressReport | null {
-    return this.snapshot?.progress() ?? null;
+    return this.blocking?.progress() ?? this.snapshot?.progress() ?? null;
   }
 
   /** For the periodic log summary: position and queue, plus the failure if any. */
@@ -291,6 +301,9 @@ export class Connector {
       ...(this.gtidFilter ? { filter: this.gtidFilter } : {}),
     });
     if (start.stored) this.acked = this.written = start.stored;
+    if (start.stored?.snapshot === 'BLOCKING') {
+      this.log.warn({ gtids: start.stored.gtids }, 'the last run stopped during a blocking snapshot: streaming continues after its signal; send the signal again to read its tables in full');
+    }
     return start.point;
   }
 

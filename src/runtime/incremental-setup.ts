@@ -8,6 +8,7 @@ import { decodeIncrementalState } from './incremental-state.js';
 import { createKafkaClient, type KafkaConnectionConfig, type KafkaLogFn } from '../sink/kafka-client.js';
 import { KafkaSignalChannel } from './kafka-signals.js';
 import type { Logger } from './logger.js';
+import type { Signal } from './signals.js';
 
 export function incrementalSnapshotFor(
   config: ConnectorConfig,
@@ -37,7 +38,11 @@ export function incrementalSnapshotFor(
 /** signal.kafka.topic with the `kafka` channel: its signals drive the connector's incremental snapshot. */
 export function kafkaSignalsFor(
   config: ConnectorConfig,
-  options: { incremental: IncrementalSnapshot | undefined; kafka: { connection: KafkaConnectionConfig; log: KafkaLogFn }; log: Logger },
+  options: {
+    incremental: IncrementalSnapshot | undefined; kafka: { connection: KafkaConnectionConfig; log: KafkaLogFn }; log: Logger;
+    /** A blocking snapshot from Kafka pauses the stream where it stands when the signal is read. */
+    blocking: (signal: Extract<Signal, { kind: 'execute-blocking-snapshot' }>) => void;
+  },
 ): KafkaSignalChannel | undefined {
   const topic = config.raw['signal.kafka.topic'];
   if (!config.signals.enabledChannels.includes('kafka')) return undefined;
@@ -53,6 +58,9 @@ export function kafkaSignalsFor(
   return new KafkaSignalChannel({
     client: createKafkaClient(options.kafka.connection, { log: options.kafka.log }),
     topic, key: config.topics.prefix, intervalMs: config.signals.pollIntervalMs, log: options.log,
-    apply: (signal) => void incremental.apply(signal, { offset: undefined, file: '', pos: 0, gtid: null, serverId: 0 }),
+    apply: (signal) => {
+      if (signal.kind === 'execute-blocking-snapshot') options.blocking(signal);
+      else void incremental.apply(signal, { offset: undefined, file: '', pos: 0, gtid: null, serverId: 0 });
+    },
   });
 }

@@ -72,6 +72,8 @@ export interface IncrementalSnapshotOptions {
   /** Stored progress (the resumed offset), if a snapshot was running. */
   initial: IncrementalState | null;
   onError: (error: unknown) => void;
+  /** Runs a blocking snapshot (blocking-snapshot.ts); the stream waits for it. */
+  blocking: (signal: Extract<Signal, { kind: 'execute-blocking-snapshot' }>, at: StreamPoint) => Promise<void>;
 }
 
 interface PreparedTable {
@@ -184,6 +186,9 @@ export class IncrementalSnapshot implements StreamSignals {
         this.setState(withCollections(this.state, signal.id, signal.collections));
         this.nextChunk();
         return;
+      case 'execute-blocking-snapshot':
+        // This snapshot's progress stays in the offsets the blocking snapshot writes.
+        return this.options.blocking(signal, { ...at, offset: at.offset && { ...at.offset, ...this.offsetKeys } });
       case 'stop-snapshot': {
         log.info({ signal: signal.id, tables: signal.collections }, 'incremental snapshot stopped');
         const current = this.state?.collections[0]?.id;

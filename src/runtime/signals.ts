@@ -11,12 +11,14 @@ export interface CollectionCondition {
 
 export type Signal =
   | { kind: 'execute-snapshot'; id: string; collections: readonly CollectionCondition[] }
+  /** Debezium 2.5+ `"type":"blocking"`: streaming pauses while the tables are read (blocking-snapshot.ts). */
+  | { kind: 'execute-blocking-snapshot'; id: string; collections: readonly CollectionCondition[] }
   | { kind: 'stop-snapshot'; id: string; collections: readonly string[] }
   | { kind: 'pause-snapshot'; id: string }
   | { kind: 'resume-snapshot'; id: string }
   | { kind: 'snapshot-window-open'; id: string }
   | { kind: 'snapshot-window-close'; id: string }
-  /** A signal binlogd does not act on (log, blocking snapshots…): logged, nothing else. */
+  /** A signal binlogd does not act on (log, unknown snapshot types…): logged, nothing else. */
   | { kind: 'ignored'; id: string; reason: string };
 
 /** One signal from its three fields; unknown types and bad data become `ignored` with the reason. */
@@ -45,8 +47,10 @@ export function parseSignal(id: unknown, type: unknown, data: unknown): Signal {
     return { kind: 'ignored', id: signalId, reason: `the data of ${signalType} is not a JSON object (${(error as Error).message}): write it as {"data-collections":["db.table"],"type":"incremental"}` };
   }
   const snapshotType = String(document['type'] ?? 'incremental').toLowerCase();
-  if (snapshotType !== 'incremental') {
-    return { kind: 'ignored', id: signalId, reason: `${signalType} with type '${snapshotType}' is not supported: binlogd runs incremental snapshots only ("type":"incremental")` };
+  const blocking = snapshotType === 'blocking' && signalType === 'execute-snapshot';
+  if (snapshotType !== 'incremental' && !blocking) {
+    const supported = signalType === 'execute-snapshot' ? '"type":"incremental" or "type":"blocking"' : '"type":"incremental" (a blocking snapshot cannot be stopped)';
+    return { kind: 'ignored', id: signalId, reason: `${signalType} with type '${snapshotType}' is not supported: use ${supported}` };
   }
   const listed = document['data-collections'];
   if (listed !== undefined && (!Array.isArray(listed) || !listed.every((c) => typeof c === 'string' && c.trim() !== ''))) {
@@ -57,7 +61,8 @@ export function parseSignal(id: unknown, type: unknown, data: unknown): Signal {
   if (names.length === 0) return { kind: 'ignored', id: signalId, reason: 'execute-snapshot needs data-collections: a non-empty list of tables (db.table)' };
   const filters = additionalConditions(document['additional-conditions']);
   if (typeof filters === 'string') return { kind: 'ignored', id: signalId, reason: filters };
-  return { kind: 'execute-snapshot', id: signalId, collections: names.map((name) => ({ id: name, ...(filters.has(name) ? { filter: filters.get(name)! } : {}) })) };
+  const collections = names.map((name) => ({ id: name, ...(filters.has(name) ? { filter: filters.get(name)! } : {}) }));
+  return { kind: blocking ? 'execute-blocking-snapshot' : 'execute-snapshot', id: signalId, collections };
 }
 
 function additionalConditions(value: unknown): Map<string, string> | string {

@@ -8,8 +8,7 @@ import { processingTime, type EnvelopeOptions } from '../envelope/change-events.
 import { sourceStruct } from '../envelope/source-info.js';
 import type { TableSchema } from '../envelope/table-schema.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
-import type { SnapshotPosition } from '../source/snapshot-reader.js';
-import { snapshotOffset, type SnapshotState } from './snapshot-state.js';
+import type { SnapshotState } from './snapshot-state.js';
 import type { OutgoingRecord, RecordConversion, RecordSink } from './streaming-pipeline.js';
 
 /** Debezium's SnapshotRecord values, as RelationalSnapshotChangeEventSource.setSnapshotMarker places them. */
@@ -23,16 +22,29 @@ export function snapshotMarker(at: { firstTable: boolean; lastTable: boolean; fi
   return 'true';
 }
 
+export interface SnapshotSource {
+  file: string;
+  pos: number;
+  serverId: number;
+  gtid: string | null;
+}
+
 export interface SnapshotTable {
   schema: TableSchema;
 }
 
 export interface SnapshotEmitterOptions {
   envelope: EnvelopeOptions;
-  position: SnapshotPosition;
+  /**
+   * What the records' source block names: the snapshot's binlog position (an initial snapshot), or
+   * the signal's event, server and transaction (a blocking snapshot, as Debezium fills it in).
+   */
+  at: SnapshotSource;
   records: RecordConversion;
   sink: RecordSink;
   state: SnapshotState;
+  /** The offset of the records up to a chunk's end, once `state` counts the chunk. */
+  offsetOf: (state: SnapshotState) => SourceOffset;
   /** The offsets-topic record storing an offset whose record a transform or the error policy dropped. */
   offsetRecord: (offset: SourceOffset) => OutgoingRecord;
 }
@@ -68,7 +80,7 @@ export class SnapshotEmitter {
   emit(table: SnapshotTable | undefined, rows: readonly Record<string, unknown>[], markers: readonly SnapshotMarker[], advance: (state: SnapshotState) => SnapshotState): Promise<void> {
     const run = this.turn.then(() => {
       this.state = advance(this.state);
-      return this.emitNow(table, rows, markers, snapshotOffset(this.options.position, this.state, Date.now()));
+      return this.emitNow(table, rows, markers, this.options.offsetOf(this.state));
     });
     this.turn = run.catch(() => undefined);
     return run;
@@ -116,13 +128,13 @@ export class SnapshotEmitter {
 
   private async emitNow(table: SnapshotTable | undefined, rows: readonly Record<string, unknown>[], markers: readonly SnapshotMarker[], ackToken: SourceOffset): Promise<void> {
     if (!table || rows.length === 0) return;
-    const { envelope, position } = this.options;
+    const { envelope, at } = this.options;
     const time = processingTime();
     const schema = table.schema;
     // Debezium stamps snapshot rows with the time they were read; one stamp per chunk.
     const source = sourceStruct(envelope.identity, {
-      timestampMs: Number(time.ms), db: schema.db, table: schema.table, serverId: 0, gtid: null,
-      file: position.file, pos: position.pos, row: 0,
+      timestampMs: Number(time.ms), db: schema.db, table: schema.table, serverId: at.serverId, gtid: at.gtid,
+      file: at.file, pos: at.pos, row: 0,
     });
     // One source block per marker in the chunk (most rows share 'true').
     const sources = new Map<SnapshotMarker, ConnectStruct>();
@@ -151,11 +163,11 @@ export class SnapshotEmitter {
 
   private send(held: Held): void | Promise<void> {
     const { schema } = held.table;
-    const { position, records } = this.options;
+    const { at, records } = this.options;
     this.emitted++;
     const converted = records.convert(
       [{ topic: schema.topic, keySchema: schema.keySchema, key: held.key, valueSchema: schema.envelopeSchema, value: held.value, headers: this.options.envelope.contextHeaders }],
-      { table: `${schema.db}.${schema.table}`, gtid: null, file: position.file, pos: position.pos },
+      { table: `${schema.db}.${schema.table}`, gtid: at.gtid, file: at.file, pos: at.pos },
     );
     const send = (out: OutgoingRecord[]) => sendCarryingOffset(this.options.sink, this.options.offsetRecord, out, held.ackToken);
     return Array.isArray(converted) ? send(converted) : converted.then(send);

@@ -9,22 +9,17 @@
 // every change committed since, so each row still ends in its latest state (see README, Snapshots).
 import type { ConnectorConfig } from '../config/index.js';
 import type { EnvelopeOptions } from '../envelope/change-events.js';
-import { BinlogdError } from '../errors.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { parseOffset, type SourceOffset } from '../offsets/source-offset.js';
-import { INFORMATION_SCHEMA_COLUMNS_QUERY } from '../source/column-descriptor.js';
-import {
-  binlogStillHas, listTables, openConsistentSnapshot, primaryKeyOf, readChunk, streamTable,
-  type SnapshotPosition, type TableRead,
-} from '../source/snapshot-reader.js';
-import type { SnapshotSqlClient, SqlEndpoint, SqlRow } from '../source/sql-client.js';
-import { createCaptureFilter } from '../source/table-filter.js';
+import { binlogStillHas, openConsistentSnapshot, type SnapshotPosition } from '../source/snapshot-reader.js';
+import type { SnapshotSqlClient, SqlEndpoint } from '../source/sql-client.js';
 import { sleep } from './backoff.js';
 import type { Logger } from './logger.js';
-import { SnapshotEmitter, snapshotMarker, type SnapshotTable } from './snapshot-emitter.js';
-import { DEFAULT_CHUNK_ROWS, orderTables, planSnapshot, snapshotIncludes } from './snapshot-plan.js';
+import { SnapshotEmitter } from './snapshot-emitter.js';
+import { DEFAULT_CHUNK_ROWS, planSnapshot, snapshotIncludes } from './snapshot-plan.js';
 import { SnapshotProgress, type SnapshotProgressReport } from './snapshot-progress.js';
-import { completedOffset, decodeSnapshotState, EMPTY_SNAPSHOT_STATE, withRowEmitted, withTableDone, type SnapshotState } from './snapshot-state.js';
+import { completedOffset, decodeSnapshotState, EMPTY_SNAPSHOT_STATE, snapshotOffset, type SnapshotState } from './snapshot-state.js';
+import { planTables, readTables } from './snapshot-tables.js';
 import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
 
 export interface SnapshotPhaseOptions {
@@ -47,21 +42,6 @@ export interface SnapshotOutcome {
   start?: ResumePoint;
   /** False for initial_only (and configuration_based without start.stream). */
   stream: boolean;
-}
-
-/**
- * Rows between two offsets at most (a chunk has one at its end when smaller). Each offset may end
- * a Kafka transaction, and each commit costs a round trip: 1,000 was 30% slower in the bench. The
- * transactional sink cuts a batch without an offset at 16 × 2,000 records, losing exactness.
- */
-const OFFSET_EVERY_ROWS = 10_000;
-
-interface PlannedTable extends TableRead {
-  id: string;
-  index: number;
-  estimatedRows: number;
-  /** Registers the table's schemas on first use: an empty table registers nothing, as in Debezium. */
-  target: () => Promise<SnapshotTable>;
 }
 
 export class SnapshotPhase {
@@ -147,31 +127,19 @@ export class SnapshotPhase {
     const progress = new SnapshotProgress(config.name, position, log);
     this.progressTracker = progress;
     try {
-      const tables = await this.planTables(opened.readers[0]!);
+      const tables = await planTables(opened.readers[0]!, {
+        config, resolver: this.options.tables, selects: snapshotIncludes(config.snapshot.includeCollections),
+      });
       for (const t of tables) progress.addTable(t.id, t.estimatedRows, state.done.has(t.id));
       log.info({ position, tables: tables.length, resumed: resume !== undefined, readPosition: opened.position, threads: opened.readers.length },
         resume ? 'resuming the snapshot from its last emitted rows' : 'snapshot started');
       progress.start();
       const { envelope, records, sink, offsetRecord } = this.options;
-      const emitter = this.emitter = new SnapshotEmitter({ envelope, position, records, sink, state, offsetRecord });
-      const queue = tables.filter((t) => !state.done.has(t.id));
-      const chunkRows = snap.fetchSize ?? DEFAULT_CHUNK_ROWS;
-      const worker = async (reader: SnapshotSqlClient): Promise<void> => {
-        for (let table = queue.shift(); table; table = queue.shift()) {
-          signal.throwIfAborted();
-          progress.tableStarted(table.id);
-          await this.readTable(reader, table, tables.length, state.at.get(table.id) ?? null, chunkRows, emitter, progress);
-          progress.tableDone(table.id);
-        }
-      };
-      const settled = await Promise.allSettled(opened.readers.map(worker));
-      const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failure) {
-        // The held record carries its chunk's offset: without it, the rows sent before it would be
-        // committed (a clean stop flushes the sink) under the previous chunk's offset, and read again.
-        await emitter.release().catch(() => undefined);
-        throw failure.reason;
-      }
+      const emitter = this.emitter = new SnapshotEmitter({
+        envelope, at: { file: position.file, pos: position.pos, serverId: 0, gtid: null }, records, sink, state, offsetRecord,
+        offsetOf: (current) => snapshotOffset(position, current, Date.now()),
+      });
+      await readTables({ readers: opened.readers, tables, state, chunkRows: snap.fetchSize ?? DEFAULT_CHUNK_ROWS, emitter, progress, signal });
       const completed = completedOffset(position, Date.now());
       await emitter.finish(completed);
       // Nothing to carry the completion: store the offset on its own.
@@ -186,93 +154,6 @@ export class SnapshotPhase {
       throw error;
     } finally {
       await opened.close();
-    }
-  }
-
-  /** The captured tables the snapshot reads, in Debezium's order, with their schemas prepared. */
-  private async planTables(reader: SnapshotSqlClient): Promise<PlannedTable[]> {
-    const { config } = this.options;
-    const filter = createCaptureFilter(config.filters);
-    const included = snapshotIncludes(config.snapshot.includeCollections);
-    const candidates = (await listTables(reader)).filter((t) => filter.capturesTable(t.db, t.table) && included(t.db, t.table));
-    const ordered = orderTables(candidates, config.filters.tableInclude, config.snapshot.tablesOrderByRowCount);
-    const planned: PlannedTable[] = [];
-    for (const candidate of ordered) {
-      const { db, table } = candidate;
-      const columns = (await reader.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table]))
-        .map((r) => ({ name: String(r['COLUMN_NAME']), type: String(r['DATA_TYPE']).toLowerCase() }));
-      // The resolver expects the binlog's table map; the snapshot's is the table as it is now.
-      const schema = await this.options.tables.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c.name })) });
-      if (!schema) continue;
-      if (config.snapshot.selectOverrides.has(`${db}.${table}`)) {
-        throw new BinlogdError('CONFIG_INVALID', `snapshot.select.statement.overrides.${db}.${table} is not supported yet: remove it, or use snapshot.mode=no_data`);
-      }
-      planned.push({
-        id: `${db}.${table}`, db, table, columns, keyColumns: await primaryKeyOf(reader, db, table),
-        index: planned.length, estimatedRows: candidate.estimatedRows, target: async () => ({ schema }),
-      });
-    }
-    return planned;
-  }
-
-  /**
-   * Reads one table in key order (or one pass without a key). The last row read is held until the
-   * next chunk shows whether it is the table's last, which decides its marker.
-   */
-  private async readTable(
-    reader: SnapshotSqlClient, table: PlannedTable, tableCount: number, resumeAfter: readonly unknown[] | null,
-    chunkRows: number, emitter: SnapshotEmitter, progress: SnapshotProgress,
-  ): Promise<void> {
-    const firstTable = table.index === 0;
-    const lastTable = table.index === tableCount - 1;
-    const keyOf = (row: SqlRow): unknown[] => table.keyColumns.map((c) => row[c]);
-    let firstRow = resumeAfter === null;
-    let held: SqlRow | null = null;
-    let target: SnapshotTable | undefined;
-    const emit = async (rows: SqlRow[], done: boolean): Promise<void> => {
-      const batch = held ? [held, ...rows] : rows;
-      if (batch.length > 0) target ??= await table.target();
-      held = done ? null : batch.pop() ?? null;
-      const markers = batch.map((_, i) => snapshotMarker({ firstTable, lastTable, firstRow: firstRow && i === 0, lastRow: done && i === batch.length - 1 }));
-      if (batch.length > 0) firstRow = false;
-      // An offset every OFFSET_EVERY_ROWS rows: the exactly-once sink cuts its transactions at
-      // offsets, and a batch waiting too long for one loses exactness (threaded-sink.ts).
-      for (let from = 0; from === 0 || from < batch.length; from += OFFSET_EVERY_ROWS) {
-        const slice = batch.slice(from, from + OFFSET_EVERY_ROWS);
-        const final = from + OFFSET_EVERY_ROWS >= batch.length;
-        const last = slice[slice.length - 1];
-        await emitter.emit(target, slice, markers.slice(from, from + OFFSET_EVERY_ROWS), (state) => {
-          if (done && final) return withTableDone(state, table.id);
-          return last && table.keyColumns.length > 0 ? withRowEmitted(state, table.id, keyOf(last)) : state;
-        });
-      }
-      progress.rowsEmitted(table.id, batch.length);
-    };
-
-    if (table.keyColumns.length === 0) {
-      // No key to page by: one streaming pass; after a crash this table is read again from its start.
-      let rows: SqlRow[] = [];
-      for await (const row of streamTable(reader, table, chunkRows)) {
-        rows.push(row);
-        if (rows.length >= chunkRows) { await emit(rows, false); rows = []; }
-      }
-      await emit(rows, true);
-      return;
-    }
-    // The next chunk is read while this one is converted and sent: the server and the sink overlap.
-    const read = (after: readonly unknown[] | null) => {
-      const pending = readChunk(reader, table, after, chunkRows);
-      pending.catch(() => undefined); // awaited below, unless sending failed first
-      return pending;
-    };
-    let next = read(resumeAfter);
-    for (;;) {
-      this.options.signal.throwIfAborted();
-      const rows = await next;
-      const done = rows.length < chunkRows;
-      if (!done) next = read(keyOf(rows[rows.length - 1]!));
-      await emit(rows, done);
-      if (done) return;
     }
   }
 }

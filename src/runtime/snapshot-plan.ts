@@ -17,7 +17,8 @@ export interface SnapshotPlan {
  */
 export function planSnapshot(config: SnapshotConfig, stored: SourceOffset | undefined, positionAvailable: () => boolean): SnapshotPlan {
   // An offset written mid-snapshot: `snapshot` set. binlogd's own also records how far it got.
-  const unfinished = stored?.snapshot !== undefined;
+  // A blocking snapshot cut short is not an initial one: streaming goes on from its position.
+  const unfinished = stored?.snapshot !== undefined && stored.snapshot !== 'BLOCKING';
   const resumeOrFresh = (): SnapshotPlan['snapshot'] => (stored?.snapshot_chunks ? 'resume' : 'fresh');
   const initial = (): SnapshotPlan['snapshot'] => (!stored ? 'fresh' : unfinished ? resumeOrFresh() : 'none');
   switch (config.mode) {

@@ -16,8 +16,12 @@ import type { Operation } from '../config/events.js';
 import type { SideRecords } from './side-records.js';
 import type { StreamPoint, StreamSignals } from './incremental-snapshot.js';
 
-/** What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat ticks, signal checks. */
-type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' } | { kind: 'signals' };
+/**
+ * What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat
+ * ticks, signal checks, and work the stream waits for (a blocking snapshot asked for through Kafka).
+ */
+type QueuedEvent = BinlogEvent | { kind: 'record'; record: OutgoingRecord } | { kind: 'heartbeat' } | { kind: 'signals' }
+  | { kind: 'pause'; run: (at: StreamPoint) => Promise<void> };
 
 /** Change records → outgoing records (transforms, converters, error policy: record-path.ts). */
 export interface RecordConversion {
@@ -162,6 +166,14 @@ export class StreamingPipeline {
     this.push({ kind: 'signals' });
   }
 
+  /**
+   * Runs `run` once every event read so far was handled, at the position reached then; the events
+   * read after wait for it (a full queue pauses the binlog connection meanwhile).
+   */
+  pauseFor(run: (at: StreamPoint) => Promise<void>): void {
+    this.push({ kind: 'pause', run });
+  }
+
   /** Queues a heartbeat: written in turn, at the position reached by then. */
   heartbeat(): void {
     this.push({ kind: 'heartbeat' });
@@ -250,6 +262,8 @@ export class StreamingPipeline {
       case 'signals':
         if (this.transaction) return;
         return this.options.signals?.betweenTransactions?.(() => this.boundaryPoint());
+      case 'pause':
+        return event.run(this.streamPoint());
       case 'rotate':
         this.file = event.file;
         // Table ids are per server run, and every binlog connection starts with a rotate: after a
@@ -331,6 +345,15 @@ export class StreamingPipeline {
       ...(transaction?.serverId ? { server_id: transaction.serverId } : {}),
       ts_sec: Math.floor(header.timestampMs / 1000),
     };
+  }
+
+  /** Where the stream stands between two events: inside a transaction, after its events handled so far. */
+  private streamPoint(): StreamPoint {
+    const transaction = this.transaction;
+    const read = this.read;
+    const inside = transaction ? this.positions.offsetAfterRows(0, read?.timestampMs ?? Date.now()) : undefined;
+    const offset = inside ? this.withProgress(inside) : this.committedOffset;
+    return { offset, file: read?.file ?? '', pos: read?.pos ?? 0, gtid: transaction?.gtid ?? null, serverId: transaction?.serverId ?? 0 };
   }
 
   /** A running incremental snapshot's progress rides in every offset, as in Debezium. */

@@ -11,6 +11,7 @@ import * as metrics from '../metrics/registry.js';
 import { sleep } from './backoff.js';
 import { CONNECTOR_STATES, canMove, shouldRetry, type ConnectorState, type RetryPolicy, type TargetState } from './connector-state.js';
 import type { Logger } from './logger.js';
+import type { SnapshotProgressReport } from './snapshot-progress.js';
 
 /** One run of a connector, from start to stop; never started twice (connector.ts). */
 export interface Session {
@@ -19,9 +20,23 @@ export interface Session {
   /** Stops reading, flushes, commits the offset and releases everything. Idempotent. */
   stop(): Promise<void>;
   summary(): Record<string, unknown>;
+  /** The snapshot this session runs or ran, if any. */
+  snapshotProgress?(): SnapshotProgressReport | null;
 }
 
-export type SessionFactory = (config: ConnectorConfig, onFailure: (error: BinlogdError) => void) => Session;
+/** How a session reports to its supervisor. */
+export interface SessionHooks {
+  /** A failure after the session started (failures of start() are its rejection). */
+  onFailure(error: BinlogdError): void;
+  /**
+   * The session is connected and at work, though start() has not returned: its initial snapshot
+   * runs. Kafka Connect shows a task RUNNING once its start() returned, and Debezium's returns
+   * before the snapshot (it runs on the coordinator's thread), so a snapshot shows as RUNNING.
+   */
+  onRunning(): void;
+}
+
+export type SessionFactory = (config: ConnectorConfig, hooks: SessionHooks) => Session;
 
 export interface SupervisorOptions {
   config: ConnectorConfig;
@@ -37,6 +52,8 @@ export interface ConnectorStatus {
   state: ConnectorState;
   /** The failure while FAILED or RESTARTING after one (Connect's `trace`). */
   trace?: string;
+  /** The progress of a snapshot while one runs. */
+  snapshot?: SnapshotProgressReport;
 }
 
 const HEALTHY_RUN_MS = 60_000;
@@ -48,6 +65,8 @@ export class ConnectorSupervisor {
   private session: Session | null = null;
   /** A session whose start (a snapshot can take hours) has not returned yet. */
   private starting: Session | null = null;
+  /** A starting session told to stop (abortStart): it must not become the running one. */
+  private abandoned: Session | null = null;
   private queue: Promise<void> = Promise.resolve();
   private retryWait: AbortController | null = null;
   private attempts = 0;
@@ -82,13 +101,18 @@ export class ConnectorSupervisor {
 
   status(): ConnectorStatus {
     const showTrace = this.failure && (this.current === 'FAILED' || this.current === 'RESTARTING');
-    return { state: this.current, ...(showTrace ? { trace: traceOf(this.failure!) } : {}) };
+    const snapshot = this.current === 'RUNNING' ? (this.session ?? this.starting)?.snapshotProgress?.() : null;
+    return {
+      state: this.current,
+      ...(showTrace ? { trace: traceOf(this.failure!) } : {}),
+      ...(snapshot?.state === 'running' ? { snapshot } : {}),
+    };
   }
 
   summary(): Record<string, unknown> {
     return {
       state: this.current,
-      ...(this.session?.summary() ?? {}),
+      ...((this.session ?? this.starting)?.summary() ?? {}),
       ...(this.failure ? { error: this.failure.message, code: this.failure.code } : {}),
     };
   }
@@ -114,6 +138,7 @@ export class ConnectorSupervisor {
     const restarting = this.wanted === 'RUNNING' && (!options.onlyFailed || this.current === 'FAILED');
     if (!restarting) return { restarting, done: Promise.resolve() };
     this.retryWait?.abort();
+    this.abortStart();
     const done = this.enqueue(async () => {
       await this.release();
       this.attempts = 0;
@@ -129,6 +154,7 @@ export class ConnectorSupervisor {
     this.retryWait?.abort();
     // Shown at once (GET config, the PUT answer); the running session keeps its own until replaced.
     this.settings = { ...this.settings, config };
+    this.abortStart();
     return this.enqueue(async () => {
       await this.release();
       this.attempts = 0;
@@ -156,11 +182,14 @@ export class ConnectorSupervisor {
   }
 
   /**
-   * Stops a session that is still starting (e.g. in its initial snapshot) so a pause, stop or
-   * shutdown need not wait for its start: what it committed stays, the rest resumes later.
+   * Stops a session that is still starting (e.g. in its initial snapshot) so a pause, stop,
+   * restart, new config or shutdown need not wait for its start: what it committed stays, the
+   * rest resumes in the next session.
    */
   private abortStart(): void {
-    void this.starting?.stop().catch(() => undefined);
+    if (!this.starting) return;
+    this.abandoned = this.starting;
+    void this.starting.stop().catch(() => undefined);
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {
@@ -186,30 +215,49 @@ export class ConnectorSupervisor {
     for (;;) {
       if (this.closed || this.wanted !== 'RUNNING') return;
       this.move('UNASSIGNED');
-      let session: Session;
-      const onFailure = (error: BinlogdError) => this.onSessionFailure(session, error);
-      session = this.settings.createSession(this.settings.config, onFailure);
+      const session: Session = this.settings.createSession(this.settings.config, {
+        onFailure: (error) => this.onSessionFailure(session, error),
+        onRunning: () => this.onSessionRunning(session),
+      });
       this.starting = session;
       try {
         await session.start();
       } catch (error) {
         await session.stop().catch(() => undefined);
+        if (this.current === 'RUNNING') this.forgetAttemptsIfHealthy();
         if (await this.retryAfter(asBinlogdError(error))) continue;
         return;
       } finally {
         this.starting = null;
       }
-      // Paused, stopped or shut down while starting: the operation queued behind this one settles it.
-      if (this.closed || this.wanted !== 'RUNNING') {
+      // Paused, stopped, restarted or shut down while starting: the operation queued behind this one settles it.
+      if (this.closed || this.wanted !== 'RUNNING' || this.abandoned === session) {
         await session.stop().catch(() => undefined);
         return;
       }
       this.session = session;
-      this.runningSince = Date.now();
+      if (this.current !== 'RUNNING') this.runningSince = Date.now();
       this.failure = null;
       this.move('RUNNING');
       return;
     }
+  }
+
+  /**
+   * Not queued: the queue is busy with this very start. A pause, stop, restart or shutdown asked
+   * meanwhile already changed the target, closed or abandoned the session, and RUNNING is not
+   * shown for a session on its way out.
+   */
+  private onSessionRunning(session: Session): void {
+    if (session !== this.starting || session === this.abandoned || this.closed || this.wanted !== 'RUNNING') return;
+    this.runningSince = Date.now();
+    this.failure = null;
+    this.move('RUNNING');
+  }
+
+  /** A session that ran long enough (a snapshot of hours, say) counts as healthy: retries start over. */
+  private forgetAttemptsIfHealthy(): void {
+    if (Date.now() - this.runningSince >= (this.settings.healthyRunMs ?? HEALTHY_RUN_MS)) this.attempts = 0;
   }
 
   private onSessionFailure(session: Session, error: BinlogdError): void {
@@ -217,7 +265,7 @@ export class ConnectorSupervisor {
     void this.enqueue(async () => {
       if (session !== this.session) return;
       this.session = null;
-      if (Date.now() - this.runningSince >= (this.settings.healthyRunMs ?? HEALTHY_RUN_MS)) this.attempts = 0;
+      this.forgetAttemptsIfHealthy();
       await session.stop().catch(() => undefined);
       if (await this.retryAfter(error)) await this.runSession();
     });

@@ -56,7 +56,7 @@ export function createWorker(options: WorkerOptions): Worker {
   });
   const services: ConnectorServices = { kafka, serializer, offsets: store, logger, version: options.version };
   const createSession: SessionFactory = options.createSession
-    ?? ((connector, onFailure) => new Connector(connector, services, { onFailure }));
+    ?? ((connector, hooks) => new Connector(connector, services, hooks));
   const connectors = new Map<string, ConnectorSupervisor>();
   const supervise = (connector: ConnectorConfig, target?: TargetState) =>
     new ConnectorSupervisor({ config: connector, createSession, logger, ...(target ? { target } : {}) });

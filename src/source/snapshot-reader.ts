@@ -99,6 +99,10 @@ export interface TableRead {
   columns: ReadonlyArray<{ name: string; type: string }>;
   /** Primary key columns in key order; empty: read in one pass. */
   keyColumns: readonly string[];
+  /** A SQL condition the rows must meet (a blocking snapshot signal's additional-conditions). */
+  filter?: string;
+  /** A whole SELECT to read the rows with instead, in one pass (Debezium's blocking snapshot filter). */
+  select?: string;
 }
 
 /**
@@ -138,14 +142,17 @@ export function afterKeyParams(last: readonly unknown[]): unknown[] {
 /** One chunk of a keyed table in key order: up to `limit` rows after `after` (null: from the start). */
 export function readChunk(reader: SnapshotSqlClient, read: TableRead, after: readonly unknown[] | null, limit: number): Promise<SqlRow[]> {
   const keys = read.keyColumns.map(quoteName).join(', ');
-  const where = after ? ` WHERE ${afterKey(read.keyColumns)}` : '';
+  const conditions = [...(after ? [`(${afterKey(read.keyColumns)})`] : []), ...(read.filter ? [`(${read.filter})`] : [])];
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   const sql = `SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}${where} ORDER BY ${keys} LIMIT ${limit}`;
   return reader.select(sql, after ? afterKeyParams(after) : [], hasGeometry(read));
 }
 
-/** Every row of a table without a primary key, in one streaming pass. */
+/** Every row of a table without a primary key (or read by its own SELECT), in one streaming pass. */
 export function streamTable(reader: SnapshotSqlClient, read: TableRead, highWaterMark: number): AsyncIterable<SqlRow> {
-  return reader.stream(`SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}`, [], hasGeometry(read), highWaterMark);
+  const where = read.filter ? ` WHERE (${read.filter})` : '';
+  const sql = read.select ?? `SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}${where}`;
+  return reader.stream(sql, [], hasGeometry(read), highWaterMark);
 }
 
 /** Base tables and InnoDB's row estimates (TABLE_ROWS) outside the system schemas. */

@@ -39,7 +39,7 @@ test('which connectors run incremental snapshots', () => {
 test('signals from Kafka with nowhere to write watermarks: the error names signal.data.collection and read.only', () => {
   const config = connector({ 'signal.enabled.channels': 'kafka', 'signal.kafka.topic': 's' });
   const kafka = { connection: { brokers: ['127.0.0.1:1'], clientId: 't' }, log: () => undefined };
-  assert.throws(() => kafkaSignalsFor(config, { incremental: undefined, kafka, log: stages.log }), (error: unknown) => {
+  assert.throws(() => kafkaSignalsFor(config, { incremental: undefined, kafka, log: stages.log, blocking: () => undefined }), (error: unknown) => {
     assert.ok(error instanceof BinlogdError);
     assert.match(error.message, /signal\.data\.collection/);
     assert.match(error.message, /read\.only=true/);

@@ -16,6 +16,8 @@ test('signals in Debezium\'s shape become typed signals', () => {
     ['h-open', 'snapshot-window-open', '{"openWindowTimestamp":"x"}', { kind: 'snapshot-window-open', id: 'h-open' }],
     ['h-close', 'snapshot-window-close', null, { kind: 'snapshot-window-close', id: 'h-close' }],
     ['i', 'execute-snapshot', Buffer.from('{"data-collections":["db.t"]}'), { kind: 'execute-snapshot', id: 'i', collections: [{ id: 'db.t' }] }],
+    ['j', 'execute-snapshot', '{"data-collections":["db.t","db.u"],"type":"BLOCKING","additional-conditions":[{"data-collection":"db.u","filter":"id > 2"}]}',
+      { kind: 'execute-blocking-snapshot', id: 'j', collections: [{ id: 'db.t' }, { id: 'db.u', filter: 'id > 2' }] }],
   ];
   for (const [id, type, data, expected] of cases) assert.deepEqual(parseSignal(id, type, data), expected, `${type} ${String(data)}`);
 });
@@ -26,7 +28,9 @@ test('bad signals are ignored with a reason naming what is wrong', () => {
     ['execute-snapshot', 'not json', /not a JSON object/],
     ['execute-snapshot', '{"type":"incremental"}', /needs data-collections/],
     ['execute-snapshot', '{"data-collections":"db.t"}', /must be a list of table names/],
-    ['execute-snapshot', '{"data-collections":["db.t"],"type":"blocking"}', /incremental snapshots only/],
+    ['execute-snapshot', '{"data-collections":["db.t"],"type":"parallel"}', /type 'parallel' is not supported: use "type":"incremental" or "type":"blocking"/],
+    ['stop-snapshot', '{"data-collections":["db.t"],"type":"blocking"}', /a blocking snapshot cannot be stopped/],
+    ['execute-snapshot', '{"type":"blocking"}', /needs data-collections/],
     ['execute-snapshot', '{"data-collections":["db.t"],"additional-conditions":{"filter":"x"}}', /additional-conditions must be a list/],
     ['execute-snapshot', '{"data-collections":["db.t"],"additional-conditions":[{"filter":"x"}]}', /needs "data-collection" and "filter"/],
   ];

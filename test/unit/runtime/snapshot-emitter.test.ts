@@ -9,7 +9,7 @@ import type { SourceOffset } from '../../../src/offsets/source-offset.js';
 import { ErrorPolicy } from '../../../src/runtime/error-policy.js';
 import { RecordPath } from '../../../src/runtime/record-path.js';
 import { SnapshotEmitter, snapshotMarker, type SnapshotMarker } from '../../../src/runtime/snapshot-emitter.js';
-import { decodeSnapshotState, encodeSnapshotState, EMPTY_SNAPSHOT_STATE, withRowEmitted, withTableDone } from '../../../src/runtime/snapshot-state.js';
+import { decodeSnapshotState, encodeSnapshotState, EMPTY_SNAPSHOT_STATE, withRowEmitted, withTableDone, snapshotOffset } from '../../../src/runtime/snapshot-state.js';
 import type { OutgoingRecord } from '../../../src/runtime/streaming-pipeline.js';
 import { createConverter, JSON_CONVERTER } from '../../../src/serialize/converters.js';
 import { buildChain } from '../../../src/transforms/chain.js';
@@ -29,7 +29,8 @@ function emitterWith(transforms: readonly ChainStep[], sent: OutgoingRecord[]): 
   const records = new RecordPath({ transforms, key: createConverter('key', json(false), noAvro), value: createConverter('value', json(false), noAvro), maxRecordBytes: 1_048_576, errors });
   return new SnapshotEmitter({
     envelope: { identity: { version: '0.1.0', name: 'dbserver' }, tombstonesOnDelete: true, provideTransactionMetadata: false, contextHeaders: {} },
-    position, records, sink: { send: (record) => { sent.push(record); } }, state: EMPTY_SNAPSHOT_STATE,
+    at: { ...position, serverId: 0, gtid: null }, records, sink: { send: (record) => { sent.push(record); } }, state: EMPTY_SNAPSHOT_STATE,
+    offsetOf: (state) => snapshotOffset(position, state, Date.now()),
     offsetRecord: (offset) => ({ topic: 'offsets', key: Buffer.from('k'), value: Buffer.from(JSON.stringify(offset)) }),
   });
 }

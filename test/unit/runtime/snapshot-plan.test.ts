@@ -12,6 +12,7 @@ const config = (mode: SnapshotConfig['mode'], based: Partial<SnapshotConfig['con
 const done: SourceOffset = { file: 'f', pos: 4, gtids: '0-1-5' };
 const midway: SourceOffset = { ...done, snapshot: 'INITIAL', snapshot_chunks: '{"v":1,"done":[],"at":{}}' };
 const debeziumMidway: SourceOffset = { ...done, snapshot: 'INITIAL' };
+const blockingMidway: SourceOffset = { ...done, event: 2, row: 1, snapshot: 'BLOCKING' };
 
 test('snapshot.mode decides by the stored offset, as Debezium\'s snapshotters do', () => {
   const available = () => true;
@@ -21,6 +22,8 @@ test('snapshot.mode decides by the stored offset, as Debezium\'s snapshotters do
     [config('initial'), done, available, 'none', true],
     [config('initial'), midway, available, 'resume', true],
     [config('initial'), debeziumMidway, available, 'fresh', true],
+    [config('initial'), blockingMidway, available, 'none', true],
+    [config('when_needed'), blockingMidway, gone, 'fresh', true],
     [config('initial_only'), undefined, available, 'fresh', false],
     [config('initial_only'), done, available, 'none', false],
     [config('when_needed'), done, available, 'none', true],

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { parseConnector, type ConnectorConfig } from '../../../src/config/index.js';
 import { BinlogdError } from '../../../src/errors.js';
 import { registry } from '../../../src/metrics/registry.js';
-import { ConnectorSupervisor, type Session } from '../../../src/runtime/supervisor.js';
+import { ConnectorSupervisor, type Session, type SessionHooks } from '../../../src/runtime/supervisor.js';
 
 function config(name: string, extra: Record<string, string> = {}): ConnectorConfig {
   const result = parseConnector({
@@ -24,9 +24,9 @@ class Script {
   stops = 0;
   failures: Array<(error: BinlogdError) => void> = [];
   constructor(private readonly startErrors: BinlogdError[] = []) {}
-  factory = (_config: ConnectorConfig, onFailure: (error: BinlogdError) => void): Session => {
+  factory = (_config: ConnectorConfig, hooks: SessionHooks): Session => {
     const error = this.startErrors[this.starts++];
-    this.failures.push(onFailure);
+    this.failures.push(hooks.onFailure);
     return {
       start: async () => { if (error) throw error; },
       stop: async () => { this.stops++; },
@@ -106,5 +106,72 @@ test('pausing while waiting to retry ends the wait', async () => {
   await started;
   assert.equal(s.state, 'PAUSED');
   assert.match(s.status().trace ?? 'none', /none/, 'no trace once paused');
+  await s.close({ forget: true });
+});
+
+/** A session whose start hangs in its "snapshot" after reporting running, until released or stopped. */
+function snapshotting() {
+  let finish!: (error?: BinlogdError) => void;
+  const state = { starts: 0, stops: 0 };
+  const progress = { state: 'running' as 'running' | 'completed', position: { file: 'f', pos: 4, gtids: '0-1-1' }, remainingTables: 1, rows: 10, startedAt: '', tables: [] };
+  const factory = (_config: ConnectorConfig, hooks: SessionHooks): Session => ({
+    start: () => new Promise<void>((resolve, reject) => {
+      state.starts++;
+      hooks.onRunning();
+      finish = (error) => (error ? reject(error) : resolve());
+    }),
+    stop: async () => { state.stops++; finish(); },
+    summary: () => ({}),
+    snapshotProgress: () => progress,
+  });
+  return { factory, state, progress, finish: (error?: BinlogdError) => finish(error) };
+}
+
+test('RUNNING while the session snapshots, with its progress; metrics agree; a pause stops the snapshot', async () => {
+  const session = snapshotting();
+  const s = new ConnectorSupervisor({ config: config('sup_e'), createSession: session.factory, logger });
+  const started = s.start();
+  await until(() => s.state === 'RUNNING');
+  assert.equal(s.status().snapshot?.rows, 10);
+  const text = await registry.metrics();
+  assert.match(text, /binlogd_connector_up\{connector="sup_e"\} 1/);
+  assert.match(text, /binlogd_connector_state\{connector="sup_e",state="RUNNING"\} 1/);
+  assert.match(text, /binlogd_connector_state\{connector="sup_e",state="UNASSIGNED"\} 0/);
+  await s.setTarget('PAUSED');
+  await started;
+  assert.equal(s.state, 'PAUSED');
+  assert.ok(session.state.stops >= 1, 'the snapshotting session was stopped');
+  assert.equal(s.status().snapshot, undefined);
+  await s.close({ forget: true });
+});
+
+test('a snapshot that fails after RUNNING starts again (RESTARTING between); a finished one shows no progress', async () => {
+  const session = snapshotting();
+  const s = new ConnectorSupervisor({ config: config('sup_f'), createSession: session.factory, logger });
+  void s.start();
+  await until(() => s.state === 'RUNNING');
+  session.finish(retriable);
+  assert.equal(s.state, 'RUNNING', 'the failure is handled in turn');
+  await until(() => session.state.starts === 2 && s.state === 'RUNNING');
+  session.progress.state = 'completed';
+  session.finish();
+  await until(() => s.status().snapshot === undefined);
+  assert.equal(s.state, 'RUNNING');
+  await s.close({ forget: true });
+});
+
+test('a restart during the snapshot stops that session and starts a new one at once', async () => {
+  const session = snapshotting();
+  const s = new ConnectorSupervisor({ config: config('sup_g'), createSession: session.factory, logger });
+  void s.start();
+  await until(() => s.state === 'RUNNING');
+  const { restarting, done } = s.restart();
+  assert.ok(restarting);
+  await until(() => session.state.starts === 2);
+  assert.ok(session.state.stops >= 1, 'the snapshotting session stopped');
+  assert.equal(s.state, 'RUNNING');
+  session.finish();
+  await done;
+  assert.equal(s.state, 'RUNNING');
   await s.close({ forget: true });
 });
