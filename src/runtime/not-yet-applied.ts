@@ -7,7 +7,6 @@ export function notYetApplied(config: ConnectorConfig): string[] {
   if (config.snapshot.mode === 'custom') {
     gaps.push('snapshot.mode=custom: custom snapshotters are not supported; no data snapshot is taken (as no_data)');
   }
-  if (config.snapshot.selectOverrides.size > 0) gaps.push('snapshot.select.statement.overrides: not applied yet; a snapshot of such a table fails');
   if (!config.delivery.exactlyOnce) {
     gaps.push('delivery is at-least-once, as configured (exactly.once.support=false): after a crash, records since the last stored offset (about a second) are written again');
   }

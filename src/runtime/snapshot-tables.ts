@@ -3,7 +3,6 @@
 // with every chunk. Shared by the initial snapshot (snapshot-phase.ts) and blocking snapshots
 // (blocking-snapshot.ts), which differ only in what they select and which offsets they write.
 import type { ConnectorConfig } from '../config/index.js';
-import { BinlogdError } from '../errors.js';
 import { INFORMATION_SCHEMA_COLUMNS_QUERY } from '../source/column-descriptor.js';
 import { listTables, primaryKeyOf, readChunk, streamTable, type TableRead } from '../source/snapshot-reader.js';
 import type { SnapshotSqlClient, SqlRow } from '../source/sql-client.js';
@@ -56,10 +55,9 @@ export async function planTables(reader: SnapshotSqlClient, selection: TableSele
     // The resolver expects the binlog's table map; the snapshot's is the table as it is now.
     const schema = await resolver.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c.name })) });
     if (!schema) continue;
-    if (config.snapshot.selectOverrides.has(id)) {
-      throw new BinlogdError('CONFIG_INVALID', `snapshot.select.statement.overrides.${id} is not supported yet: remove it, or use snapshot.mode=no_data`);
-    }
-    const rowFilter = selection.filterOf?.(id);
+    // The signal's filter, else snapshot.select.statement.overrides.<db>.<table>: Debezium reads
+    // the table with that statement as it is.
+    const rowFilter = selection.filterOf?.(id) ?? config.snapshot.selectOverrides.get(id);
     const filtering = rowFilter === undefined ? {} : /^\s*select\b/i.test(rowFilter) ? { select: rowFilter } : { filter: rowFilter };
     planned.push({
       id, db, table, columns, keyColumns: await primaryKeyOf(reader, db, table), ...filtering,
@@ -111,6 +109,8 @@ async function readTable(reading: TableReading, reader: SnapshotSqlClient, table
   const firstTable = table.index === 0;
   const lastTable = table.index === reading.tables.length - 1;
   const keyOf = (row: SqlRow): unknown[] => table.keyColumns.map((c) => row[c]);
+  // No key to page by, or the user's own query: one pass, read again from its start after a crash.
+  const onePass = table.keyColumns.length === 0 || table.select !== undefined;
   let firstRow = resumeAfter === null;
   let held: SqlRow | null = null;
   let target: SnapshotTable | undefined;
@@ -128,14 +128,13 @@ async function readTable(reading: TableReading, reader: SnapshotSqlClient, table
       const last = slice[slice.length - 1];
       await emitter.emit(target, slice, markers.slice(from, from + OFFSET_EVERY_ROWS), (state) => {
         if (done && final) return withTableDone(state, table.id);
-        return last && table.keyColumns.length > 0 ? withRowEmitted(state, table.id, keyOf(last)) : state;
+        return last && !onePass ? withRowEmitted(state, table.id, keyOf(last)) : state;
       });
     }
     progress.rowsEmitted(table.id, batch.length);
   };
 
-  if (table.keyColumns.length === 0 || table.select !== undefined) {
-    // No key to page by (or the user's own query): one streaming pass; after a crash this table is read again from its start.
+  if (onePass) {
     let rows: SqlRow[] = [];
     for await (const row of streamTable(reader, table, chunkRows)) {
       rows.push(row);
