@@ -12,35 +12,28 @@ import * as metrics from '../metrics/registry.js';
 import type { AvroSerializer } from '../serialize/serializer.js';
 import type { KafkaSink } from '../sink/batcher.js';
 import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js';
-import { startThreadedKafkaSink } from '../sink/threaded-sink.js';
 import { createBinlogClient, type BinlogClient } from '../source/binlog-client.js';
 import { gtidSourceFilter, type GtidSourceFilter } from '../source/gtid-filter.js';
-import { readServerFacts, serverProblems } from '../source/server-checks.js';
-import { accountOf, endpointOf, openSqlClient, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
+import { endpointOf, openSqlClient, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
 import type { OffsetStore } from '../offsets/offset-store.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { BlockingSnapshot } from './blocking-snapshot.js';
-import type { EnvelopeOptions } from '../envelope/change-events.js';
-import { gtidFilterWarning } from './gtid-filter-warning.js';
+import type { BlockingSnapshot } from './blocking-snapshot.js';
 import { Heartbeat } from './heartbeat.js';
 import type { IncrementalSnapshot } from './incremental-snapshot.js';
-import { incrementalSnapshotFor, kafkaSignalsFor } from './incremental-setup.js';
 import type { KafkaSignalChannel } from './kafka-signals.js';
 import { acceptedWithoutEffect, notYetApplied } from './not-yet-applied.js';
 import { explainPositionLost, startPosition } from './start-position.js';
-import { sideRecordsFor } from './side-records.js';
 import { SnapshotPhase } from './snapshot-phase.js';
 import type { SnapshotProgressReport } from './snapshot-progress.js';
-import { createTableDescriber } from './table-description.js';
 import type { Logger } from './logger.js';
 import { attachSourceLag, type SourceLagSession } from './source-lag.js';
 import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
-import { StreamingPipeline, type OutgoingRecord } from './streaming-pipeline.js';
-import { trackTopics } from './active-topics.js';
-import { deadLetterTopicCreation } from './error-policy.js';
+import type { OutgoingRecord, StreamingPipeline } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
+import { createStreamingSession } from './streaming-session.js';
+import { checkSource, envelopeOptionsFor, startSessionSink } from './session-setup.js';
 
 /** One session's own state; the connector's public state is the supervisor's (connector-state.ts). */
 export type SessionState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED';
@@ -108,60 +101,18 @@ export class Connector {
     for (const note of acceptedWithoutEffect(config)) this.log.info(note);
     try {
       this.sql = await openSqlClient(this.endpoint);
-      const facts = await readServerFacts(this.sql);
-      const findings = serverProblems(facts, accountOf(this.endpoint));
-      for (const finding of findings.filter((f) => f.severity === 'warning')) this.log.warn({ subject: finding.subject }, finding.message);
-      const gtidWarning = gtidFilterWarning({
-        filter: this.gtidFilter, filterDmlEvents: config.filters.gtidSourceFilterDmlEvents, includes: config.filters.gtidSourceIncludes,
-        excludes: config.filters.gtidSourceExcludes, gtidBinlogPos: facts.gtidBinlogPos, serverId: facts.serverId,
-      });
-      if (gtidWarning) this.log.warn({ subject: 'gtid.source' }, gtidWarning);
-      const errors = findings.filter((f) => f.severity === 'error');
-      if (errors.length > 0) {
-        throw new BinlogdError(errors[0]!.code, `MariaDB ${this.endpoint.host}:${this.endpoint.port} cannot be captured from:\n- ${errors.map((e) => e.message).join('\n- ')}`);
-      }
-
-      // The producer and admin client live on the sink's own thread (threaded-sink.ts).
-      const creation = config.connect.topicCreation.default;
+      const facts = await checkSource(this.sql, { config, endpoint: this.endpoint, gtidFilter: this.gtidFilter, log: this.log });
       const { offsets } = this.services;
-      const dlq = config.connect.errors.deadLetterQueue;
-      const topics = trackTopics(config.name, [offsets.topic, ...(dlq ? [dlq.topic] : [])]);
-      // Connecting a transactional producer fences an older instance and aborts its open
-      // transaction, so the stored offset read after this (resumePoint) is final.
-      this.sink = await startThreadedKafkaSink({
-        ...this.services.kafka,
-        creation: {
-          partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs },
-          overrides: deadLetterTopicCreation(dlq),
-        },
-        onAck: (records) => {
-          for (let i = records.length - 1; i >= 0; i--) {
-            const token = records[i]!.ackToken as SourceOffset | undefined;
-            if (token) { this.acked = token; break; }
-          }
-          this.sourceLag?.acked(records);
-          topics.written(records);
+      this.sink = await startSessionSink({
+        config, kafka: this.services.kafka, offsets, transactionalId: this.transactionalId,
+        onAcked: (runs, offset) => {
+          if (offset) this.acked = offset;
+          this.sourceLag?.acked(runs);
         },
         onError: (error) => this.fail(error),
-        ...(config.delivery.exactlyOnce ? {
-          transactional: {
-            transactionalId: this.transactionalId,
-            offsetRecord: (token: unknown) => offsets.offsetRecord(config.name, config.topics.prefix, { ...(token as SourceOffset) }),
-          },
-        } : {}),
       });
       const sink = this.sink;
-      const envelope: EnvelopeOptions = {
-        identity: { version: this.services.version, name: config.topics.prefix },
-        tombstonesOnDelete: config.events.tombstonesOnDelete,
-        provideTransactionMetadata: config.events.provideTransactionMetadata,
-        contextHeaders: config.events.extendedHeadersEnabled ? {
-          '__debezium.context.connectorLogicalName': Buffer.from(config.topics.prefix),
-          '__debezium.context.taskId': Buffer.from('0'),
-          '__debezium.context.connectorName': Buffer.from('mariadb'),
-          '__debezium.context.runId': Buffer.from(crypto.randomUUID()),
-        } : {},
-      };
+      const envelope = envelopeOptionsFor(config, this.services.version);
       this.state = 'RUNNING';
       // Snapshot rows, change events and side records all take the same way out (Kafka Connect
       // applies a connector's transforms and converters to every record its task returns).
@@ -184,49 +135,22 @@ export class Connector {
       const snapshot = await snapshotRun;
       // Stopped during the snapshot: what stop() found may be older than what start made since.
       if (this.stopping.signal.aborted) return await this.release();
-      const stages = {
-        envelope,
-        tables: createTableResolver({ sql: this.sql, config }),
-        records,
-        offsetRecord,
-        sink: { send: (record: OutgoingRecord) => sink.send(record) },
-      };
       const start = snapshot.start ?? await this.resumePoint(facts.gtidBinlogPos);
-      const blocking = (this.blocking = new BlockingSnapshot({ ...stages, config, endpoint: this.endpoint, log: this.log, signal: this.stopping.signal }));
-      this.incremental = incrementalSnapshotFor(config, {
-        ...stages, endpoint: this.endpoint, log: this.log, stored: snapshot.start ? undefined : this.acked,
-        onError: (error) => this.fail(asBinlogdError(error)),
-        blocking: (signal, at) => blocking.run(signal, at),
-      });
-      this.kafkaSignals = kafkaSignalsFor(config, {
-        incremental: this.incremental, kafka: this.services.kafka, log: this.log,
-        blocking: (signal) => this.pipeline?.pauseFor((at) => blocking.run(signal, at)),
-      });
-      this.pipeline = new StreamingPipeline({
-        envelope,
-        tables: stages.tables,
-        records,
-        sink: stages.sink,
-        side: sideRecordsFor(config, { ...stages, describeTable: createTableDescriber(this.sql) }),
-        includeQuery: config.events.includeQuery,
-        offsetRecord,
-        skippedOperations: config.events.skippedOperations,
-        counters: this.counters(),
-        queueCapacity: config.queue.maxQueueSize,
-        start,
-        ...(this.incremental ? { signals: this.incremental } : {}),
-        ...(this.gtidFilter && config.filters.gtidSourceFilterDmlEvents ? { gtidSourceFilter: this.gtidFilter } : {}),
+      const streaming = createStreamingSession({
+        config, sql: this.sql, endpoint: this.endpoint, log: this.log, signal: this.stopping.signal,
+        envelope, records, offsetRecord, sink: { send: (record) => sink.send(record) }, kafka: this.services.kafka,
+        start, stored: snapshot.start ? undefined : this.acked, gtidFilter: this.gtidFilter,
         pauseSource: () => this.client?.pause(),
         resumeSource: () => this.client?.resume(),
-        onError: (error) => this.fail(asBinlogdError(error)),
+        onError: (error) => this.fail(error),
       });
-      this.incremental?.attachStream(this.pipeline);
+      ({ blocking: this.blocking, incremental: this.incremental, kafkaSignals: this.kafkaSignals } = streaming);
+      const pipeline = (this.pipeline = streaming.pipeline);
       metrics.queueCapacity.set({ connector: config.name }, config.queue.maxQueueSize);
       if (!snapshot.stream) {
-        this.log.info({ position: this.pipeline.position }, `snapshot.mode=${config.snapshot.mode}: not streaming`);
+        this.log.info({ position: pipeline.position }, `snapshot.mode=${config.snapshot.mode}: not streaming`);
         return;
       }
-      const pipeline = this.pipeline;
       this.sourceLag = attachSourceLag({
         connector: config.name, endpoint: this.endpoint, log: this.log,
         progress: { gtids: () => pipeline.position, lastRead: () => pipeline.lastRead, stored: () => this.acked, queuedEvents: () => pipeline.queuedEvents },
@@ -242,7 +166,7 @@ export class Connector {
       this.incremental?.start();
       await this.kafkaSignals?.start();
       this.state = 'RUNNING';
-      this.log.info({ position: this.pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
+      this.log.info({ position: pipeline.position, topicPrefix: config.topics.prefix }, 'streaming');
     } catch (error) {
       if (this.stopping.signal.aborted) return await this.release(); // stopped while starting
       this.fail(asBinlogdError(error));
@@ -433,14 +357,5 @@ export class Connector {
     await this.sink?.close().catch(() => undefined);
     await this.sql?.close().catch(() => undefined);
     this.recordPath?.close();
-  }
-
-  private counters() {
-    const connector = this.config.name;
-    return {
-      onChange: (db: string, table: string, op: string, rows: number) => metrics.eventsTotal.inc({ connector, table: `${db}.${table}`, op }, rows),
-      onTransaction: () => metrics.transactionsTotal.inc({ connector }),
-      onEventRead: (timestampMs: number) => metrics.lastEventTimestamp.set({ connector }, timestampMs / 1000),
-    };
   }
 }
