@@ -16,7 +16,6 @@ import type { SourceOffset } from '../offsets/source-offset.js';
 import type { RawRow } from '../source/binlog-client.js';
 import { INFORMATION_SCHEMA_COLUMNS_QUERY } from '../source/column-descriptor.js';
 import { maximumKey, readIncrementalChunk, writeWatermark, type ChunkQuery } from '../source/incremental-chunk-reader.js';
-import { primaryKeyOf } from '../source/snapshot-reader.js';
 import { openSnapshotSqlClient, type SnapshotSqlClient, type SqlEndpoint, type SqlRow } from '../source/sql-client.js';
 import { afterChunk, encodeIncrementalState, withCollections, withoutCollections, type IncrementalOffsetKeys, type IncrementalState } from './incremental-state.js';
 import type { Logger } from './logger.js';
@@ -61,15 +60,17 @@ interface PreparedTable {
   id: string;
   query: ChunkQuery;
   schema: TableSchema;
+  surrogateKey?: string;
 }
 
 interface Window {
   id: string;
-  table: PreparedTable;
+  /** The table the chunk was read from; null until then, or when no table had rows left. */
+  table: PreparedTable | null;
   rows: SqlRow[] | null;
   open: boolean;
-  /** Keys of rows streamed while the window was open. */
-  touched: Set<string>;
+  /** Row images streamed while the window was open, per table still to be read. */
+  touched: Map<string, RawRow[]>;
 }
 
 export class IncrementalSnapshot implements StreamSignals {
@@ -120,10 +121,16 @@ export class IncrementalSnapshot implements StreamSignals {
 
   rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[]): void {
     const window = this.window;
-    if (!window?.open || `${table.db}.${table.table}` !== window.table.id) return;
+    // Which table the window reads is known only once its chunk is read: changes to any table
+    // still to be read count (the window lasts one chunk read, so few rows are kept).
+    if (!window?.open) return;
+    const id = `${table.db}.${table.table}`;
+    if (!this.state?.collections.some((c) => c.id === id)) return;
+    const touched = window.touched.get(id) ?? [];
+    window.touched.set(id, touched);
     for (const row of rows) {
-      const images = op === 'u' ? [(row as { before: RawRow }).before, (row as { after: RawRow }).after] : [row as RawRow];
-      for (const image of images) window.touched.add(keyText(table.key(image)));
+      if (op === 'u') touched.push((row as { before: RawRow }).before, (row as { after: RawRow }).after);
+      else touched.push(row as RawRow);
     }
   }
 
@@ -179,36 +186,57 @@ export class IncrementalSnapshot implements StreamSignals {
     });
   }
 
+  /**
+   * One window, as Debezium's readChunk: the open watermark first, then the first table with rows
+   * left gives the chunk. A table that cannot be read, or whose chunk comes back empty (read to its
+   * end), gives way to the next one inside the same window; with none left the window closes empty.
+   */
   private async readChunk(id: string): Promise<void> {
     const reader = (this.reader ??= await openSnapshotSqlClient(this.options.endpoint));
-    const state = this.state!;
-    const table = await this.prepare(reader, state.collections[0]!);
-    if (this.stopped || this.state !== state) return this.retry(id);
-    if (table === null) return this.skipTable(id, state);
-    let max = state.maxKey;
-    if (max === null) {
-      max = await maximumKey(reader, table.query);
-      if (max === null) return this.skipTable(id, state, 'no rows to read');
-      this.setState({ ...state, maxKey: max });
-    }
-    const window: Window = { id, table, rows: null, open: false, touched: new Set() };
+    const window: Window = { id, table: null, rows: null, open: false, touched: new Map() };
     this.window = window;
-    await writeWatermark(reader, this.signalTable, `${id}-open`, 'snapshot-window-open', JSON.stringify({ openWindowTimestamp: new Date().toISOString() }));
-    window.rows = await readIncrementalChunk(reader, table.query, this.state?.lastKey ?? null, max, this.chunkSize);
-    await writeWatermark(reader, this.signalTable, `${id}-close`, 'snapshot-window-close', JSON.stringify({ closeWindowTimestamp: new Date().toISOString() }));
+    const openedAt = new Date().toISOString();
+    await writeWatermark(reader, this.signalTable, `${id}-open`, 'snapshot-window-open', watermarkData({ openWindowTimestamp: openedAt }));
+    for (let state = this.state; state !== null; state = this.state) {
+      const table = await this.prepare(reader, state.collections[0]!);
+      if (this.stopped || this.state !== state) return this.retry(id);
+      if (table === null) {
+        this.setState(afterChunk(state, null));
+        continue;
+      }
+      if (state.maxKey === null) {
+        const max = await maximumKey(reader, table.query);
+        if (this.stopped || this.state !== state) return this.retry(id);
+        if (max === null) {
+          this.tableDone(state, ' (no rows to read)');
+          continue;
+        }
+        this.setState(state = { ...state, maxKey: max });
+      }
+      const rows = await readIncrementalChunk(reader, table.query, state.lastKey, state.maxKey!, this.chunkSize);
+      if (this.stopped || this.state !== state) return this.retry(id);
+      if (rows.length === 0) {
+        this.tableDone(state, '');
+        continue;
+      }
+      window.table = table;
+      window.rows = rows;
+      break;
+    }
+    const closedAt = new Date().toISOString();
+    await writeWatermark(reader, this.signalTable, `${id}-close`, 'snapshot-window-close', watermarkData({ openWindowTimestamp: openedAt, closeWindowTimestamp: closedAt }));
   }
 
-  /** The state changed (a signal) while the table was prepared: start over from the new state. */
+  /** The state changed (a signal) while the chunk was read: start over from the new state. */
   private retry(id: string): void {
     if (this.pendingClose === id) this.pendingClose = null;
     this.nextChunk();
   }
 
-  private skipTable(id: string, state: IncrementalState, reason?: string): void {
+  private tableDone(state: IncrementalState, detail: string): void {
     const table = state.collections[0]!.id;
-    if (reason) this.options.log.info({ table }, `incremental snapshot: ${table} done (${reason})`);
-    if (this.state === state) this.setState(afterChunk(state, null));
-    this.retry(id);
+    this.options.log.info({ table }, `incremental snapshot: ${table} done${detail}`);
+    this.setState(afterChunk(state, null));
   }
 
   /** The close-window row came back: the chunk's rows not streamed in the window are emitted here. */
@@ -217,16 +245,14 @@ export class IncrementalSnapshot implements StreamSignals {
     const state = this.state;
     this.window = null;
     this.pendingClose = null;
-    if (!window?.rows || !state || state.collections[0]?.id !== window.table.id) return this.nextChunk();
+    if (!window?.rows || !window.table || !state || state.collections[0]?.id !== window.table.id) return this.nextChunk();
     const rows = window.rows;
-    const { keyColumns } = window.table.query.read;
-    const done = rows.length < this.chunkSize;
-    this.setState(afterChunk(state, done ? null : keyColumns.map((k) => rows[rows.length - 1]![k])));
-    if (done) this.options.log.info({ table: window.table.id }, `incremental snapshot: ${window.table.id} done`);
-    const schema = window.table.schema;
-    const survivors = rows.filter((row) => !window.touched.has(keyText(schema.key(row))));
+    const table = window.table;
+    this.setState(afterChunk(state, table.query.read.keyColumns.map((k) => rows[rows.length - 1]![k])));
+    const streamed = new Set((window.touched.get(table.id) ?? []).map((image) => windowKey(table, image)));
+    const survivors = rows.filter((row) => !streamed.has(windowKey(table, row)));
     const ackToken = at.offset ? { ...at.offset, ...this.offsetKeys } : undefined;
-    const sent = this.emit(schema, survivors, at, ackToken);
+    const sent = this.emit(table.schema, survivors, at, ackToken);
     if (!sent) return this.nextChunk();
     return sent.then(() => this.nextChunk());
   }
@@ -250,7 +276,8 @@ export class IncrementalSnapshot implements StreamSignals {
 
   /** The table's columns, key and schemas; null (with a warning) when it cannot be snapshotted. */
   private async prepare(reader: SnapshotSqlClient, collection: CollectionCondition): Promise<PreparedTable | null> {
-    if (this.prepared?.id === collection.id && this.prepared.query.filter === collection.filter) return this.prepared;
+    const cached = this.prepared;
+    if (cached?.id === collection.id && cached.query.filter === collection.filter && cached.surrogateKey === collection.surrogateKey) return cached;
     const { log, tables } = this.options;
     const dot = collection.id.indexOf('.');
     const db = collection.id.slice(0, dot);
@@ -266,17 +293,54 @@ export class IncrementalSnapshot implements StreamSignals {
       log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: the connector does not capture it (table.include.list / table.exclude.list)`);
       return null;
     }
-    const keyColumns = await primaryKeyOf(reader, db, table);
-    if (keyColumns.length === 0) {
-      log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: it has no primary key to read it in chunks by`);
-      return null;
-    }
-    this.prepared = { id: collection.id, schema, query: { read: { db, table, columns, keyColumns }, ...(collection.filter ? { filter: collection.filter } : {}) } };
+    const keyColumns = chunkColumns(collection, schema, columns, log);
+    if (keyColumns === null) return null;
+    this.prepared = {
+      id: collection.id, schema, ...(collection.surrogateKey ? { surrogateKey: collection.surrogateKey } : {}),
+      query: { read: { db, table, columns, keyColumns }, ...(collection.filter ? { filter: collection.filter } : {}) },
+    };
     return this.prepared;
   }
 }
 
-/** A key struct as comparable text: the same key read by SELECT and from the binlog gives the same text. */
-function keyText(key: ConnectStruct | null): string {
-  return JSON.stringify(key, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+/**
+ * The columns a table is read in chunks by, as Debezium's getQueryColumns: the signal's
+ * surrogate-key, else the message key (PRIMARY KEY, the first UNIQUE index of NOT NULL columns,
+ * or message.key.columns). Null, with the reason and the remedies logged, when there is none.
+ */
+function chunkColumns(collection: CollectionCondition, schema: TableSchema, columns: ReadonlyArray<{ name: string }>, log: Logger): string[] | null {
+  const id = collection.id;
+  if (collection.surrogateKey !== undefined) {
+    if (columns.some((c) => c.name === collection.surrogateKey)) return [collection.surrogateKey];
+    // Debezium fails the connector here ("Surrogate key … doesn't exist in table …"); one bad signal should not stop streaming.
+    log.error({ table: id, surrogateKey: collection.surrogateKey },
+      `incremental snapshot: skipping ${id}: its surrogate-key column '${collection.surrogateKey}' does not exist; send execute-snapshot again with an existing column`);
+    return null;
+  }
+  const keyColumns = (schema.keySchema?.fields ?? []).map((f) => f.name);
+  if (keyColumns.length > 0) return keyColumns;
+  log.warn({ table: id },
+    `incremental snapshot: skipping ${id}: it has no primary key to read it in chunks by (as Debezium); give it a primary key or ` +
+    `a UNIQUE index of NOT NULL columns, name its key in message.key.columns, or send execute-snapshot with "surrogate-key": "<column>"`);
+  return null;
+}
+
+/**
+ * A row's identity in the window: its key struct as text (the same key read by SELECT and
+ * from the binlog gives the same text). A keyless table read by a surrogate-key has no key struct:
+ * its rows are told apart by the converted values of the chunk columns.
+ */
+function windowKey(table: PreparedTable, raw: RawRow | SqlRow): string {
+  const { schema } = table;
+  let identity: unknown = schema.keySchema ? schema.key(raw) : null;
+  if (identity === null) {
+    const row = schema.row(raw) as Record<string, unknown> | null;
+    identity = table.query.read.keyColumns.map((k) => row?.[k]);
+  }
+  return JSON.stringify(identity, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+}
+
+/** Watermark data as Debezium writes it (SignalMetadata): `{"openWindowTimestamp": "…", …}`. */
+function watermarkData(times: Record<string, string>): string {
+  return `{${Object.entries(times).map(([k, v]) => `"${k}": "${v}"`).join(', ')}}`;
 }
