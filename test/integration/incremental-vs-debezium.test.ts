@@ -145,7 +145,6 @@ test('incremental snapshot: binlogd reads what Debezium reads, record for record
     assert.ok(binlogd.logs.some((l) => String(l['msg']).startsWith(`incremental snapshot: skipping ${t.keyless}: it has no primary key`)), 'binlogd says why the keyless table is skipped');
   } finally {
     const code = await binlogd?.stop();
-    if (binlogd) (await import('node:fs')).writeFileSync('/tmp/incr-binlogd.log', binlogd.logs.map((l) => JSON.stringify(l)).join('\n') + binlogd.stderr.join(''));
     if (code !== undefined && code !== 0) console.error(JSON.stringify(binlogd!.logs.slice(-8), null, 1), binlogd!.stderr.join(''));
     await db.query(`REVOKE INSERT ON ${t.signals} FROM '${loadStackEnv().mariadb.user}'@'127.0.0.1'`).catch(() => undefined);
     await db.query(`DROP TABLE IF EXISTS ${Object.values(t).join(', ')}`);

@@ -16,6 +16,10 @@ test('signals in Debezium\'s shape become typed signals', () => {
     ['h-open', 'snapshot-window-open', '{"openWindowTimestamp":"x"}', { kind: 'snapshot-window-open', id: 'h-open' }],
     ['h-close', 'snapshot-window-close', null, { kind: 'snapshot-window-close', id: 'h-close' }],
     ['i', 'execute-snapshot', Buffer.from('{"data-collections":["db.t"]}'), { kind: 'execute-snapshot', id: 'i', collections: [{ id: 'db.t' }] }],
+    // One surrogate-key for every table of the signal (Debezium's SnapshotConfiguration).
+    ['j', 'execute-snapshot', '{"data-collections":["db.t","db.u"],"surrogate-key":"seq","additional-conditions":[{"data-collection":"db.u","filter":"x=1"}]}',
+      { kind: 'execute-snapshot', id: 'j', collections: [{ id: 'db.t', surrogateKey: 'seq' }, { id: 'db.u', filter: 'x=1', surrogateKey: 'seq' }] }],
+    ['k', 'execute-snapshot', '{"data-collections":["db.t"],"surrogate-key":""}', { kind: 'execute-snapshot', id: 'k', collections: [{ id: 'db.t' }] }],
   ];
   for (const [id, type, data, expected] of cases) assert.deepEqual(parseSignal(id, type, data), expected, `${type} ${String(data)}`);
 });
@@ -29,6 +33,7 @@ test('bad signals are ignored with a reason naming what is wrong', () => {
     ['execute-snapshot', '{"data-collections":["db.t"],"type":"blocking"}', /incremental snapshots only/],
     ['execute-snapshot', '{"data-collections":["db.t"],"additional-conditions":{"filter":"x"}}', /additional-conditions must be a list/],
     ['execute-snapshot', '{"data-collections":["db.t"],"additional-conditions":[{"filter":"x"}]}', /needs "data-collection" and "filter"/],
+    ['execute-snapshot', '{"data-collections":["db.t"],"surrogate-key":["a"]}', /surrogate-key of execute-snapshot must be a column name/],
   ];
   for (const [type, data, reason] of cases) {
     const signal = parseSignal('x', type, data);
