@@ -11,7 +11,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type mysql from 'mysql2/promise';
-import { captureWithDebezium } from '../oracle/debezium.js';
+import { captureWithDebezium, debeziumOffset } from '../oracle/debezium.js';
+import { createOffsetStore } from '../../src/offsets/offset-store.js';
 import { connectAsRoot } from '../support/mariadb.js';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
 import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
@@ -188,3 +189,77 @@ async function settled(count: () => number, seen: () => boolean): Promise<void> 
   }
 }
 
+
+test('a paused incremental snapshot: the progress binlogd stores in its offset next to Debezium\'s', { timeout: 600_000 }, async () => {
+  const db = await connectAsRoot();
+  const table = `${DB}.${uniqueName('iv_off')}`;
+  const signals = `${DB}.${uniqueName('iv_offsig')}`;
+  await db.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO ${table} SELECT seq, 'x' FROM ${DB}.seq_1_to_10`);
+  await db.query(`CREATE TABLE ${signals} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048) NULL)`);
+  await db.query(`GRANT INSERT ON ${signals} TO '${loadStackEnv().mariadb.user}'@'127.0.0.1'`);
+  const config = { 'signal.data.collection': signals, 'incremental.snapshot.chunk.size': String(CHUNK) };
+  // Paused in the signal's own transaction: the first chunk is read and emitted, then the snapshot waits.
+  const executeThenPause = () => db.query(`BEGIN;
+    INSERT INTO ${signals} VALUES ('ad-hoc-off', 'execute-snapshot', '{"data-collections":["${table}"],"type":"incremental"}');
+    INSERT INTO ${signals} VALUES ('ad-hoc-pause', 'pause-snapshot', NULL); COMMIT`);
+  let binlogd: BinlogdProcess | undefined;
+  try {
+    let theirs: Record<string, unknown> | null = null;
+    let theirsAfter: Record<string, unknown> | null = null;
+    await captureWithDebezium({
+      tables: [table, signals], config, timeoutMs: 240_000,
+      write: async ({ records, connector }) => {
+        await executeThenPause();
+        await settled(() => records.length, () => records.filter((r) => isRead(r.value?.payload)).length >= CHUNK);
+        const deadline = Date.now() + 30_000;
+        while (!(theirs = await debeziumOffset(connector))?.['incremental_snapshot_primary_key'] && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+        await db.query(`INSERT INTO ${signals} VALUES ('ad-hoc-resume', 'resume-snapshot', NULL)`);
+        await settled(() => records.length, () => records.filter((r) => isRead(r.value?.payload)).length >= 10);
+        while ((theirsAfter = await debeziumOffset(connector))?.['incremental_snapshot_collections'] && Date.now() < deadline + 30_000) await new Promise((r) => setTimeout(r, 300));
+      },
+    });
+    await db.query(`DELETE FROM ${signals}`);
+    const prefix = uniqueName('bdoff');
+    const binlogdConfig = { 'topic.prefix': prefix, 'snapshot.mode': 'no_data', 'table.include.list': [table, signals].map((x) => x.replace('.', '\\.')).join(','), ...config };
+    binlogd = await startBinlogd({ name: prefix, timeoutMs: 120_000, config: binlogdConfig });
+    await executeThenPause();
+    await readAvroTopic(`${prefix}.${table}`, CHUNK, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(await binlogd.stop(), 0);
+    const env = loadStackEnv();
+    const store = createOffsetStore({ kafka: { brokers: env.kafkaBrokers, clientId: 'incr-offsets-test' }, topic: 'binlogd-offsets' });
+    const ours = await store.latest(prefix, prefix);
+    // Restarted, binlogd goes on after the stored chunk (the pause is not kept, as in Debezium) and finishes.
+    binlogd = await startBinlogd({ name: prefix, timeoutMs: 120_000, config: binlogdConfig });
+    await readAvroTopic(`${prefix}.${table}`, 10, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(await binlogd.stop(), 0);
+    const oursAfter = await store.latest(prefix, prefix);
+    await store.close();
+    const progress = (offset: Record<string, unknown> | null | undefined) =>
+      Object.fromEntries(Object.entries(offset ?? {}).filter(([k]) => k.startsWith('incremental_snapshot_')));
+    const theirProgress = progress(theirs);
+    const ourProgress = progress(ours);
+    // The same collection queue (Debezium's JSON, key for key) and correlation id (the signal's id).
+    assert.equal(ourProgress['incremental_snapshot_correlation_id'], 'ad-hoc-off');
+    assert.equal(theirProgress['incremental_snapshot_correlation_id'], 'ad-hoc-off');
+    assert.deepEqual(JSON.parse(String(ourProgress['incremental_snapshot_collections'])), JSON.parse(String(theirProgress['incremental_snapshot_collections'])));
+    // The chunk position: Debezium's a Java-serialized Object[] (hex; here one Integer, its last four bytes),
+    // binlogd's its own JSON under its own key (README: Incremental snapshots).
+    assert.match(String(theirProgress['incremental_snapshot_primary_key']), /^aced0005.*00000002$/);
+    assert.match(String(theirProgress['incremental_snapshot_maximum_key']), /^aced0005.*0000000a$/);
+    assert.deepEqual(JSON.parse(String(ourProgress['incremental_snapshot_binlogd_keys'])), { last: [2], max: [10] });
+    assert.deepEqual(Object.keys(ourProgress).sort(),
+      ['incremental_snapshot_binlogd_keys', 'incremental_snapshot_collections', 'incremental_snapshot_correlation_id']);
+    assert.deepEqual(Object.keys(theirProgress).sort(),
+      ['incremental_snapshot_collections', 'incremental_snapshot_correlation_id', 'incremental_snapshot_maximum_key', 'incremental_snapshot_primary_key']);
+    // Once the snapshot is over, neither keeps any of it.
+    assert.deepEqual(progress(oursAfter), {});
+    assert.deepEqual(progress(theirsAfter), {});
+  } finally {
+    await binlogd?.stop();
+    await db.query(`REVOKE INSERT ON ${signals} FROM '${loadStackEnv().mariadb.user}'@'127.0.0.1'`).catch(() => undefined);
+    await db.query(`DROP TABLE IF EXISTS ${table}, ${signals}`);
+    await db.end();
+  }
+});
