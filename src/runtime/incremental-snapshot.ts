@@ -1,6 +1,6 @@
 // Incremental snapshots with DBLog watermarks, as Debezium's AbstractIncrementalSnapshotChangeEventSource:
-// a table is read in primary-key chunks while streaming goes on. For each chunk an open-window row
-// is written to the signal table, the chunk is SELECTed, and a close-window row is written. The
+// a table is read in key (or surrogate-key) chunks while streaming goes on. For each chunk an
+// open-window row is written to the signal table, the chunk is SELECTed, and a close-window row is written. The
 // binlog brings both rows back in order with the writers' changes: a change streamed between the
 // two (the window) supersedes the chunk's copy of that row, so at the close the chunk's other rows
 // are emitted as `op=r` (source.snapshot `incremental`) at that point of the stream. Only one chunk
