@@ -15,9 +15,10 @@ import type { TableSchema } from '../envelope/table-schema.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { RawRow } from '../source/binlog-client.js';
 import { INFORMATION_SCHEMA_COLUMNS_QUERY } from '../source/column-descriptor.js';
-import { maximumKey, readIncrementalChunk, writeWatermark, type ChunkQuery } from '../source/incremental-chunk-reader.js';
+import { maximumKey, readIncrementalChunk, watermarkData, writeWatermark, type ChunkQuery } from '../source/incremental-chunk-reader.js';
 import { openSnapshotSqlClient, type SnapshotSqlClient, type SqlEndpoint, type SqlRow } from '../source/sql-client.js';
 import { afterChunk, encodeIncrementalState, withCollections, withoutCollections, type IncrementalOffsetKeys, type IncrementalState } from './incremental-state.js';
+import { chunkColumns, windowKey } from './incremental-keys.js';
 import type { Logger } from './logger.js';
 import { parseSignal, type CollectionCondition, type Signal } from './signals.js';
 import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
@@ -249,8 +250,9 @@ export class IncrementalSnapshot implements StreamSignals {
     const rows = window.rows;
     const table = window.table;
     this.setState(afterChunk(state, table.query.read.keyColumns.map((k) => rows[rows.length - 1]![k])));
-    const streamed = new Set((window.touched.get(table.id) ?? []).map((image) => windowKey(table, image)));
-    const survivors = rows.filter((row) => !streamed.has(windowKey(table, row)));
+    const { keyColumns } = table.query.read;
+    const streamed = new Set((window.touched.get(table.id) ?? []).map((image) => windowKey(table.schema, keyColumns, image)));
+    const survivors = rows.filter((row) => !streamed.has(windowKey(table.schema, keyColumns, row)));
     const ackToken = at.offset ? { ...at.offset, ...this.offsetKeys } : undefined;
     const sent = this.emit(table.schema, survivors, at, ackToken);
     if (!sent) return this.nextChunk();
@@ -301,47 +303,4 @@ export class IncrementalSnapshot implements StreamSignals {
     };
     return this.prepared;
   }
-}
-
-/**
- * The columns a table is read in chunks by, as Debezium's getQueryColumns: the signal's
- * surrogate-key, else the message key (PRIMARY KEY, the first UNIQUE index of NOT NULL columns,
- * or message.key.columns). Null, with the reason and the remedies logged, when there is none.
- */
-function chunkColumns(collection: CollectionCondition, schema: TableSchema, columns: ReadonlyArray<{ name: string }>, log: Logger): string[] | null {
-  const id = collection.id;
-  if (collection.surrogateKey !== undefined) {
-    if (columns.some((c) => c.name === collection.surrogateKey)) return [collection.surrogateKey];
-    // Debezium throws here ("Surrogate key … doesn't exist in table …") after opening the window, which
-    // then never closes: its snapshot hangs until stop-snapshot. Skipping lets the other tables go on.
-    log.error({ table: id, surrogateKey: collection.surrogateKey },
-      `incremental snapshot: skipping ${id}: its surrogate-key column '${collection.surrogateKey}' does not exist; send execute-snapshot again with an existing column`);
-    return null;
-  }
-  const keyColumns = (schema.keySchema?.fields ?? []).map((f) => f.name);
-  if (keyColumns.length > 0) return keyColumns;
-  log.warn({ table: id },
-    `incremental snapshot: skipping ${id}: it has no primary key to read it in chunks by (as Debezium); give it a primary key or ` +
-    `a UNIQUE index of NOT NULL columns, name its key in message.key.columns, or send execute-snapshot with "surrogate-key": "<column>"`);
-  return null;
-}
-
-/**
- * A row's identity in the window: its key struct as text (the same key read by SELECT and
- * from the binlog gives the same text). A keyless table read by a surrogate-key has no key struct:
- * its rows are told apart by the converted values of the chunk columns.
- */
-function windowKey(table: PreparedTable, raw: RawRow | SqlRow): string {
-  const { schema } = table;
-  let identity: unknown = schema.keySchema ? schema.key(raw) : null;
-  if (identity === null) {
-    const row = schema.row(raw) as Record<string, unknown> | null;
-    identity = table.query.read.keyColumns.map((k) => row?.[k]);
-  }
-  return JSON.stringify(identity, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
-}
-
-/** Watermark data as Debezium writes it (SignalMetadata): `{"openWindowTimestamp": "…", …}`. */
-function watermarkData(times: Record<string, string>): string {
-  return `{${Object.entries(times).map(([k, v]) => `"${k}": "${v}"`).join(', ')}}`;
 }

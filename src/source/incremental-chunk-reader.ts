@@ -53,3 +53,8 @@ export async function writeWatermark(writer: SnapshotSqlClient, signalTable: str
       `and the connector's user needs INSERT on it (GRANT INSERT ON ${signalTable} TO <database.user>)`, { cause: error });
   }
 }
+
+/** Watermark data as Debezium writes it (SignalMetadata): `{"openWindowTimestamp": "…", …}`. */
+export function watermarkData(times: Record<string, string>): string {
+  return `{${Object.entries(times).map(([k, v]) => `"${k}": "${v}"`).join(', ')}}`;
+}
