@@ -15,7 +15,7 @@ import type { EnvelopeOptions } from '../envelope/change-events.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import { openConsistentSnapshot } from '../source/snapshot-reader.js';
 import type { SqlEndpoint } from '../source/sql-client.js';
-import type { StreamPoint } from './incremental-snapshot.js';
+import type { StreamPoint } from './stream-signals.js';
 import type { Logger } from './logger.js';
 import type { CollectionCondition } from './signals.js';
 import { SnapshotEmitter } from './snapshot-emitter.js';

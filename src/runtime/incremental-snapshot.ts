@@ -1,12 +1,12 @@
 // Incremental snapshots with DBLog watermarks, as Debezium's AbstractIncrementalSnapshotChangeEventSource:
-// a table is read in primary-key chunks while streaming goes on. For each chunk an open-window row
-// is written to the signal table, the chunk is SELECTed, and a close-window row is written. The
+// a table is read in key (or surrogate-key) chunks while streaming goes on. For each chunk an
+// open-window row is written to the signal table, the chunk is SELECTed, and a close-window row is written. The
 // binlog brings both rows back in order with the writers' changes: a change streamed between the
 // two (the window) supersedes the chunk's copy of that row, so at the close the chunk's other rows
 // are emitted as `op=r` (source.snapshot `incremental`) at that point of the stream. Only one chunk
 // is held at a time; the progress rides in every offset (incremental-state.ts).
-// With read.only=true nothing is written: the chunk is read at an exact binlog point instead and
-// the window closes on the stream's GTID position (read-only-window.ts).
+// With read.only=true nothing is written: each chunk is read at the exact binlog point of a
+// consistent snapshot instead, and its window closes on the stream's GTID position (read-only-window.ts).
 import { sendCarryingOffset } from './offset-carrier.js';
 import { randomUUID } from 'node:crypto';
 import type { ConnectStruct } from '../connect/schema.js';
@@ -16,49 +16,17 @@ import { sourceStruct } from '../envelope/source-info.js';
 import type { TableSchema } from '../envelope/table-schema.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { RawRow } from '../source/binlog-client.js';
-import { INFORMATION_SCHEMA_COLUMNS_QUERY } from '../source/column-descriptor.js';
-import { maximumKey, readIncrementalChunk, writeWatermark, type ChunkQuery } from '../source/incremental-chunk-reader.js';
-import { primaryKeyOf } from '../source/snapshot-reader.js';
-import { readAtSnapshotPoint, type BinlogCoordinates } from '../source/binlog-snapshot-point.js';
+import { maximumKey, readIncrementalChunk, watermarkData, writeWatermark } from '../source/incremental-chunk-reader.js';
+import { readAtSnapshotPoint, type BinlogCoordinates, type SnapshotChunk } from '../source/binlog-snapshot-point.js';
 import { ReadOnlyWindow } from './read-only-window.js';
 import { openSnapshotSqlClient, type SnapshotSqlClient, type SqlEndpoint, type SqlRow } from '../source/sql-client.js';
 import { afterChunk, encodeIncrementalState, withCollections, withoutCollections, type IncrementalOffsetKeys, type IncrementalState } from './incremental-state.js';
+import { StreamedRows, windowKey } from './incremental-keys.js';
+import { prepareTable, preparedFor, type PreparedTable } from './incremental-tables.js';
 import type { Logger } from './logger.js';
-import { parseSignal, type CollectionCondition, type Signal } from './signals.js';
+import { parseSignal, type Signal } from './signals.js';
 import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
-
-/** Where in the stream a signal-table rows event stands (its offset, for records emitted there). */
-export interface StreamPoint {
-  offset: SourceOffset | undefined;
-  file: string;
-  pos: number;
-  gtid: string | null;
-  serverId: number;
-  /** The stream's GTID position there (after the transactions finished so far). */
-  gtids?: string;
-}
-
-/** The stream as a read-only incremental snapshot needs it: a turn in its order. */
-export interface StreamView {
-  /** Calls betweenTransactions in the stream's order, at the next point between transactions. */
-  checkSignals(): void;
-}
-
-/** What the streaming pipeline tells the incremental snapshot, and asks of it. */
-export interface StreamSignals {
-  isSignalTable(db: string, table: string): boolean;
-  /** Inserted rows of the signal table; a close window emits its chunk before the stream goes on. */
-  signalRows(rows: readonly RawRow[], at: StreamPoint): void | Promise<void>;
-  /** Rows of a captured table as streamed (raw row images, at a rows event's position): they supersede the open chunk's copies. */
-  rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[], at: BinlogCoordinates): void;
-  /**
-   * The stream is between transactions (one just finished, or checkSignals asked): a read-only
-   * window may close (emit its chunk) here. The point is built only when asked for.
-   */
-  betweenTransactions?(at: () => StreamPoint): void | Promise<void>;
-  /** The snapshot's progress, added to every offset while it runs. */
-  readonly offsetKeys: IncrementalOffsetKeys;
-}
+import type { StreamPoint, StreamSignals, StreamView } from './stream-signals.js';
 
 export interface IncrementalSnapshotOptions {
   config: ConnectorConfig;
@@ -76,20 +44,15 @@ export interface IncrementalSnapshotOptions {
   blocking: (signal: Extract<Signal, { kind: 'execute-blocking-snapshot' }>, at: StreamPoint) => Promise<void>;
 }
 
-interface PreparedTable {
-  id: string;
-  query: ChunkQuery;
-  schema: TableSchema;
-}
-
 interface Window {
   id: string;
-  table: PreparedTable;
+  /** The table the chunk was read from; null until then, or when no table had rows left. */
+  table: PreparedTable | null;
   rows: SqlRow[] | null;
+  /** Rows streamed now count: the open-window row came back, or (read.only=true) from the start. */
   open: boolean;
-  /** Keys of rows streamed while the window was open. */
-  touched: Set<string>;
-  /** read.only=true: keys streamed with their positions, sorted out against the chunk's snapshot point. */
+  streamed: StreamedRows;
+  /** read.only=true: the chunk's snapshot point, against which the streamed rows are sorted out. */
   readOnly?: ReadOnlyWindow;
 }
 
@@ -152,14 +115,9 @@ export class IncrementalSnapshot implements StreamSignals {
   rowsStreamed(table: TableSchema, op: 'c' | 'u' | 'd', rows: readonly unknown[], at: BinlogCoordinates): void {
     this.lastRowsAt = at;
     const window = this.window;
-    if (!(window?.open || window?.readOnly) || `${table.db}.${table.table}` !== window.table.id) return;
-    for (const row of rows) {
-      const images = op === 'u' ? [(row as { before: RawRow }).before, (row as { after: RawRow }).after] : [row as RawRow];
-      for (const image of images) {
-        if (window.readOnly) window.readOnly.record(keyText(table.key(image)), at);
-        else window.touched.add(keyText(table.key(image)));
-      }
-    }
+    // Which table the window reads is known only once its chunk is read: changes to any table still to be read count.
+    const id = `${table.db}.${table.table}`;
+    if (window?.open && this.state?.collections.some((c) => c.id === id)) window.streamed.record(id, op, rows, at);
   }
 
   betweenTransactions(at: () => StreamPoint): void | Promise<void> {
@@ -168,7 +126,7 @@ export class IncrementalSnapshot implements StreamSignals {
     const point = at();
     if (!read.window.reachedBy(point.gtids ?? '')) return;
     this.readOnlyRead = null;
-    return this.closeWindow(point, (key) => read.window.supersedes(key));
+    return this.closeWindow(point);
   }
 
   /** Signals also arrive from the Kafka channel; they are applied in the stream's order all the same. */
@@ -226,75 +184,102 @@ export class IncrementalSnapshot implements StreamSignals {
     });
   }
 
+  /**
+   * One window, as Debezium's readChunk: the open watermark first, then the first table with rows
+   * left gives the chunk. A table that cannot be read, or whose chunk comes back empty (read to its
+   * end), gives way to the next one inside the same window; with none left the window closes empty.
+   */
   private async readChunk(id: string): Promise<void> {
     const reader = (this.reader ??= await openSnapshotSqlClient(this.options.endpoint));
-    const state = this.state!;
-    const table = await this.prepare(reader, state.collections[0]!);
-    if (this.stopped || this.state !== state) return this.retry(id);
-    if (table === null) return this.skipTable(id, state);
-    let max = state.maxKey;
-    if (max === null) {
-      max = await maximumKey(reader, table.query);
-      if (max === null) return this.skipTable(id, state, 'no rows to read');
-      this.setState({ ...state, maxKey: max });
-    }
-    const window: Window = { id, table, rows: null, open: false, touched: new Set() };
+    const readOnly = this.options.config.signals.readOnly ? new ReadOnlyWindow(this.lastRowsAt) : undefined;
+    const window: Window = { id, table: null, rows: null, open: readOnly !== undefined, streamed: new StreamedRows(), ...(readOnly ? { readOnly } : {}) };
     this.window = window;
-    if (this.options.config.signals.readOnly) return this.readChunkReadOnly(reader, window, max);
-    await writeWatermark(reader, this.signalTable, `${id}-open`, 'snapshot-window-open', JSON.stringify({ openWindowTimestamp: new Date().toISOString() }));
-    window.rows = await readIncrementalChunk(reader, table.query, this.state?.lastKey ?? null, max, this.chunkSize);
-    await writeWatermark(reader, this.signalTable, `${id}-close`, 'snapshot-window-close', JSON.stringify({ closeWindowTimestamp: new Date().toISOString() }));
+    const openedAt = new Date().toISOString();
+    if (!readOnly) await writeWatermark(reader, this.signalTable, `${id}-open`, 'snapshot-window-open', watermarkData({ openWindowTimestamp: openedAt }));
+    let snapshot: SnapshotChunk | null = null;
+    for (let state = this.state; state !== null; state = this.state) {
+      const collection = state.collections[0]!;
+      const table = preparedFor(this.prepared, collection) ? this.prepared : (this.prepared = await prepareTable(reader, collection, this.options.tables, this.options.log));
+      if (this.stopped || this.state !== state) return this.retry(id);
+      if (table === null) {
+        this.setState(afterChunk(state, null));
+        continue;
+      }
+      if (state.maxKey === null) {
+        const max = await maximumKey(reader, table.query);
+        if (this.stopped || this.state !== state) return this.retry(id);
+        if (max === null) {
+          this.tableDone(state, ' (no rows to read)');
+          continue;
+        }
+        this.setState(state = { ...state, maxKey: max });
+      }
+      const { lastKey, maxKey } = state;
+      const read = () => readIncrementalChunk(reader, table.query, lastKey, maxKey!, this.chunkSize);
+      // read.only=true: each attempt at its own snapshot point; the one that gives the chunk settles the window.
+      const rows = readOnly ? (snapshot = await readAtSnapshotPoint(reader, read)).rows : await read();
+      if (this.stopped || this.state !== state) return this.retry(id);
+      if (rows.length === 0) {
+        this.tableDone(state, '');
+        continue;
+      }
+      window.table = table;
+      window.rows = rows;
+      break;
+    }
+    if (readOnly) return this.awaitStream(window, readOnly, snapshot);
+    const closedAt = new Date().toISOString();
+    await writeWatermark(reader, this.signalTable, `${id}-close`, 'snapshot-window-close', watermarkData({ openWindowTimestamp: openedAt, closeWindowTimestamp: closedAt }));
   }
 
   /**
-   * read.only=true: the chunk is read at the snapshot point; the window closes in the stream's
-   * order, at once when the stream already passed the high watermark (an idle server), or at the
-   * first transaction end that passes it.
+   * read.only=true: the chunk was read at a snapshot point; its window closes in the stream's order
+   * (betweenTransactions), at once when the stream already passed the high watermark (an idle
+   * server), or at the first point between transactions that passes it. No table had rows left: the
+   * snapshot is over, with no window to close.
    */
-  private async readChunkReadOnly(reader: SnapshotSqlClient, window: Window, max: readonly unknown[]): Promise<void> {
-    const stream = this.stream!;
-    const readOnly = (window.readOnly = new ReadOnlyWindow(this.lastRowsAt));
-    const chunk = await readAtSnapshotPoint(reader, () => readIncrementalChunk(reader, window.table.query, this.state?.lastKey ?? null, max, this.chunkSize));
-    if (!readOnly.settle(chunk.snapshotAt, chunk.highWatermark)) {
-      this.options.log.info({ table: window.table.id }, 'incremental snapshot: the stream was past the chunk\'s snapshot point; reading it again');
+  private awaitStream(window: Window, readOnly: ReadOnlyWindow, snapshot: SnapshotChunk | null): void {
+    if (window.rows === null || snapshot === null) {
       if (this.window === window) this.window = null;
       return this.retry(window.id);
     }
-    window.rows = chunk.rows;
+    if (!readOnly.settle(snapshot.snapshotAt, snapshot.highWatermark)) {
+      this.options.log.info({ table: window.table?.id }, 'incremental snapshot: the stream was past the chunk\'s snapshot point; reading it again');
+      if (this.window === window) this.window = null;
+      return this.retry(window.id);
+    }
     this.readOnlyRead = { id: window.id, window: readOnly };
-    stream.checkSignals();
+    this.stream!.checkSignals();
   }
 
-  /** The state changed (a signal) while the table was prepared: start over from the new state. */
+  /** The state changed (a signal) while the chunk was read: start over from the new state. */
   private retry(id: string): void {
     if (this.pendingClose === id) this.pendingClose = null;
     this.nextChunk();
   }
 
-  private skipTable(id: string, state: IncrementalState, reason?: string): void {
+  private tableDone(state: IncrementalState, detail: string): void {
     const table = state.collections[0]!.id;
-    if (reason) this.options.log.info({ table }, `incremental snapshot: ${table} done (${reason})`);
-    if (this.state === state) this.setState(afterChunk(state, null));
-    this.retry(id);
+    this.options.log.info({ table }, `incremental snapshot: ${table} done${detail}`);
+    this.setState(afterChunk(state, null));
   }
 
   /** The close-window row came back: the chunk's rows not streamed in the window are emitted here. */
-  private closeWindow(at: StreamPoint, superseded?: (key: string) => boolean): void | Promise<void> {
+  private closeWindow(at: StreamPoint): void | Promise<void> {
     const window = this.window;
     const state = this.state;
     this.window = null;
     this.pendingClose = null;
-    if (!window?.rows || !state || state.collections[0]?.id !== window.table.id) return this.nextChunk();
+    if (!window?.rows || !window.table || !state || state.collections[0]?.id !== window.table.id) return this.nextChunk();
     const rows = window.rows;
-    const { keyColumns } = window.table.query.read;
-    const done = rows.length < this.chunkSize;
-    this.setState(afterChunk(state, done ? null : keyColumns.map((k) => rows[rows.length - 1]![k])));
-    if (done) this.options.log.info({ table: window.table.id }, `incremental snapshot: ${window.table.id} done`);
-    const schema = window.table.schema;
-    const stale = superseded ?? ((key: string) => window.touched.has(key));
-    const survivors = rows.filter((row) => !stale(keyText(schema.key(row))));
+    const table = window.table;
+    this.setState(afterChunk(state, table.query.read.keyColumns.map((k) => rows[rows.length - 1]![k])));
+    const { keyColumns } = table.query.read;
+    const images = window.streamed.images(table.id, window.readOnly?.snapshotAt ?? undefined);
+    const streamed = new Set(images.map((image) => windowKey(table.schema, keyColumns, image)));
+    const survivors = rows.filter((row) => !streamed.has(windowKey(table.schema, keyColumns, row)));
     const ackToken = at.offset ? { ...at.offset, ...this.offsetKeys } : undefined;
-    const sent = this.emit(schema, survivors, at, ackToken);
+    const sent = this.emit(table.schema, survivors, at, ackToken);
     if (!sent) return this.nextChunk();
     return sent.then(() => this.nextChunk());
   }
@@ -315,36 +300,4 @@ export class IncrementalSnapshot implements StreamSignals {
     const send = (out: OutgoingRecord[]) => sendCarryingOffset(this.options.sink, this.options.offsetRecord, out, ackToken);
     return Array.isArray(converted) ? send(converted) : converted.then(send);
   }
-
-  /** The table's columns, key and schemas; null (with a warning) when it cannot be snapshotted. */
-  private async prepare(reader: SnapshotSqlClient, collection: CollectionCondition): Promise<PreparedTable | null> {
-    if (this.prepared?.id === collection.id && this.prepared.query.filter === collection.filter) return this.prepared;
-    const { log, tables } = this.options;
-    const dot = collection.id.indexOf('.');
-    const db = collection.id.slice(0, dot);
-    const table = collection.id.slice(dot + 1);
-    const columns = dot <= 0 ? [] : (await reader.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table]))
-      .map((r) => ({ name: String(r['COLUMN_NAME']), type: String(r['DATA_TYPE']).toLowerCase() }));
-    if (columns.length === 0) {
-      log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: no such table (name it as <database>.<table>)`);
-      return null;
-    }
-    const schema = await tables.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c.name })) });
-    if (!schema) {
-      log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: the connector does not capture it (table.include.list / table.exclude.list)`);
-      return null;
-    }
-    const keyColumns = await primaryKeyOf(reader, db, table);
-    if (keyColumns.length === 0) {
-      log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: it has no primary key to read it in chunks by`);
-      return null;
-    }
-    this.prepared = { id: collection.id, schema, query: { read: { db, table, columns, keyColumns }, ...(collection.filter ? { filter: collection.filter } : {}) } };
-    return this.prepared;
-  }
-}
-
-/** A key struct as comparable text: the same key read by SELECT and from the binlog gives the same text. */
-function keyText(key: ConnectStruct | null): string {
-  return JSON.stringify(key, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 }

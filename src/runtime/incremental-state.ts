@@ -29,7 +29,7 @@ export function encodeIncrementalState(state: IncrementalState | null): Incremen
     incremental_snapshot_collections: JSON.stringify(state.collections.map((c) => ({
       incremental_snapshot_collections_id: c.id,
       incremental_snapshot_collections_additional_condition: c.filter ?? null,
-      incremental_snapshot_collections_surrogate_key: null,
+      incremental_snapshot_collections_surrogate_key: c.surrogateKey ?? null,
     }))),
     incremental_snapshot_binlogd_keys: JSON.stringify({ last: encodeKey(state.lastKey), max: encodeKey(state.maxKey) }),
   };
@@ -45,7 +45,12 @@ export function decodeIncrementalState(map: Readonly<Record<string, unknown>>): 
     const id = entry?.['incremental_snapshot_collections_id'];
     if (typeof id !== 'string') throw new Error(`offset key incremental_snapshot_collections has an entry without a table: ${JSON.stringify(entry)}`);
     const filter = entry['incremental_snapshot_collections_additional_condition'];
-    return { id, ...(typeof filter === 'string' && filter !== '' ? { filter } : {}) };
+    const surrogateKey = entry['incremental_snapshot_collections_surrogate_key'];
+    return {
+      id,
+      ...(typeof filter === 'string' && filter !== '' ? { filter } : {}),
+      ...(typeof surrogateKey === 'string' && surrogateKey !== '' ? { surrogateKey } : {}),
+    };
   });
   const keysText = map['incremental_snapshot_binlogd_keys'];
   // Written by Debezium (no binlogd keys): the first table is read again from its start.

@@ -1,45 +1,36 @@
 // One chunk window of a read-only incremental snapshot (read.only=true), without watermark rows:
 // the chunk is read at an exact binlog point (source/binlog-snapshot-point.ts), so a row the stream
 // changed after that point must not come out of the chunk (the stream carries its newer state),
-// and a row changed at or before it is in the chunk as changed. Keys streamed while the chunk is
-// read are kept with where they were streamed, and sorted out once the point is known. The chunk
-// comes out once the stream's GTID position covers the high watermark (@@gtid_binlog_pos taken
-// with the snapshot): every transaction up to the snapshot point is then streamed. Pure.
+// and a row changed at or before it is in the chunk as changed. The rows streamed while the chunk
+// is read (of every table still to be read: incremental-keys.ts' StreamedRows) are kept with where
+// they were streamed, and sorted out once the point is known. The chunk comes out once the
+// stream's GTID position covers the high watermark (@@gtid_binlog_pos taken with the snapshot):
+// every transaction up to the snapshot point is then streamed. Pure.
 import { compareCoordinates, type BinlogCoordinates } from '../source/binlog-snapshot-point.js';
 import { GtidPosition } from '../source/gtid-position.js';
 
 export class ReadOnlyWindow {
-  /** Per key, the latest binlog point it was streamed at while the window was open. */
-  private readonly streamed = new Map<string, BinlogCoordinates>();
-  private snapshotAt: BinlogCoordinates | null = null;
+  private point: BinlogCoordinates | null = null;
   private highWatermark: GtidPosition | null = null;
 
   /** `streamAt`: where the last rows event the stream handled before the window opened stood (none yet: undefined). */
   constructor(private readonly streamAt: BinlogCoordinates | undefined) {}
 
-  /** A key of the chunk's table streamed at `at` (a rows event's position). */
-  record(key: string, at: BinlogCoordinates): void {
-    const known = this.streamed.get(key);
-    if (!known || compareCoordinates(at, known) > 0) this.streamed.set(key, at);
+  /** Where the chunk was read (once settled): rows streamed from there on supersede its copies. */
+  get snapshotAt(): BinlogCoordinates | null {
+    return this.point;
   }
 
   /**
    * The chunk was read at `snapshotAt`. False when the stream had already processed events after
    * that point before the window opened (an event can reach the binlog reader a moment before its
-   * commit is visible): their keys were not recorded, so the chunk must be read again.
+   * commit is visible): their rows were not recorded, so the chunk must be read again.
    */
   settle(snapshotAt: BinlogCoordinates, highWatermark: string): boolean {
     if (this.streamAt && compareCoordinates(this.streamAt, snapshotAt) >= 0) return false;
-    this.snapshotAt = snapshotAt;
+    this.point = snapshotAt;
     this.highWatermark = GtidPosition.parse(highWatermark);
     return true;
-  }
-
-  /** Whether the stream changed the row after the chunk's snapshot point: the chunk's copy is stale. */
-  supersedes(key: string): boolean {
-    const at = this.streamed.get(key);
-    // The snapshot point is where the last visible transaction ends: a rows event starting there or later is not in the chunk.
-    return at !== undefined && this.snapshotAt !== null && compareCoordinates(at, this.snapshotAt) >= 0;
   }
 
   /**

@@ -7,6 +7,8 @@ export interface CollectionCondition {
   readonly id: string;
   /** additional-conditions' `filter`: a SQL condition added to each chunk query. */
   readonly filter?: string;
+  /** surrogate-key: the column the table is read in chunks by instead of its key. */
+  readonly surrogateKey?: string;
 }
 
 export type Signal =
@@ -61,8 +63,19 @@ export function parseSignal(id: unknown, type: unknown, data: unknown): Signal {
   if (names.length === 0) return { kind: 'ignored', id: signalId, reason: 'execute-snapshot needs data-collections: a non-empty list of tables (db.table)' };
   const filters = additionalConditions(document['additional-conditions']);
   if (typeof filters === 'string') return { kind: 'ignored', id: signalId, reason: filters };
-  const collections = names.map((name) => ({ id: name, ...(filters.has(name) ? { filter: filters.get(name)! } : {}) }));
-  return { kind: blocking ? 'execute-blocking-snapshot' : 'execute-snapshot', id: signalId, collections };
+  if (blocking) {
+    return { kind: 'execute-blocking-snapshot', id: signalId, collections: names.map((name) => ({ id: name, ...(filters.has(name) ? { filter: filters.get(name)! } : {}) })) };
+  }
+  // Debezium's SnapshotConfiguration: one surrogate-key for every table of the signal.
+  const surrogate = document['surrogate-key'];
+  if (surrogate !== undefined && surrogate !== null && typeof surrogate !== 'string') {
+    return { kind: 'ignored', id: signalId, reason: `surrogate-key of execute-snapshot must be a column name, got ${JSON.stringify(surrogate)}` };
+  }
+  const surrogateKey = typeof surrogate === 'string' && surrogate.trim() !== '' ? { surrogateKey: surrogate.trim() } : {};
+  return {
+    kind: 'execute-snapshot', id: signalId,
+    collections: names.map((name) => ({ id: name, ...(filters.has(name) ? { filter: filters.get(name)! } : {}), ...surrogateKey })),
+  };
 }
 
 function additionalConditions(value: unknown): Map<string, string> | string {

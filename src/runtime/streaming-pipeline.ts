@@ -14,7 +14,7 @@ import { sourceOf, type GtidSourceFilter } from '../source/gtid-filter.js';
 import type { EventOrigin } from './record-path.js';
 import type { Operation } from '../config/events.js';
 import type { SideRecords } from './side-records.js';
-import type { StreamPoint, StreamSignals } from './incremental-snapshot.js';
+import type { StreamPoint, StreamSignals } from './stream-signals.js';
 
 /**
  * What the pipeline queues: binlog events, records to send in turn (offset records), heartbeat

@@ -2,7 +2,7 @@
 // a table's largest key, one chunk after a key and up to that largest key, and the window rows
 // written to the signal table. Values come shaped as the binlog reader sees them (snapshot client).
 import { BinlogdError } from '../errors.js';
-import { afterKey, afterKeyParams, quoteName, selectList, type TableRead } from './snapshot-reader.js';
+import { afterKey, afterKeyParams, hasGeometry, quoteName, selectList, type TableRead } from './snapshot-reader.js';
 import type { SnapshotSqlClient, SqlRow } from './sql-client.js';
 
 export interface ChunkQuery {
@@ -34,7 +34,8 @@ export function readIncrementalChunk(reader: SnapshotSqlClient, query: ChunkQuer
   ];
   const params = [...(after ? afterKeyParams(after) : []), ...afterKeyParams(max)];
   const sql = `SELECT ${selectList(read)} FROM ${tableName(read)} WHERE ${conditions.join(' AND ')} ORDER BY ${read.keyColumns.map(quoteName).join(', ')} LIMIT ${limit}`;
-  return reader.query(sql, params);
+  // Spatial columns come as the binlog has them (SRID + WKB), as in the initial snapshot.
+  return reader.select(sql, params, hasGeometry(read));
 }
 
 /** Writes a watermark row (snapshot-window-open/-close) to the signal table, `db.table`. */
@@ -51,4 +52,9 @@ export async function writeWatermark(writer: SnapshotSqlClient, signalTable: str
       `CREATE TABLE ${signalTable} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048) NULL), ` +
       `and the connector's user needs INSERT on it (GRANT INSERT ON ${signalTable} TO <database.user>)`, { cause: error });
   }
+}
+
+/** Watermark data as Debezium writes it (SignalMetadata): `{"openWindowTimestamp": "…", …}`. */
+export function watermarkData(times: Record<string, string>): string {
+  return `{${Object.entries(times).map(([k, v]) => `"${k}": "${v}"`).join(', ')}}`;
 }

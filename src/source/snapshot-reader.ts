@@ -121,7 +121,7 @@ export function selectList(read: TableRead): string {
 
 const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection']);
 
-function hasGeometry(read: TableRead): boolean {
+export function hasGeometry(read: TableRead): boolean {
   return read.columns.some((c) => SPATIAL.has(c.type));
 }
 

@@ -112,6 +112,49 @@ test('read.only=true, an account without any write privilege, a Kafka signal and
   });
 });
 
+test('read.only=true over two tables, the second keyless and read by surrogate-key: the second starts in the window that finds the first read, each row read once, final states', { timeout: 600_000 }, async () => {
+  const ROWS = 1500;
+  await withFixture('incr_ro_two', ROWS, async (f) => {
+    const keyless = { ...f, table: `${DB}.${uniqueName('incr_ro_keyless')}` };
+    await f.db.query(`CREATE TABLE ${keyless.table} (id INT NOT NULL, val INT NOT NULL, note VARCHAR(40))`);
+    await f.db.query(`INSERT INTO ${keyless.table} SELECT seq, 0, CONCAT('row ', seq) FROM ${DB}.seq_1_to_${ROWS}`);
+    const writer = await connectAsRoot();
+    let binlogd: BinlogdProcess | undefined;
+    let writing = true;
+    let writes = 0;
+    let writes$: Promise<void> = Promise.resolve();
+    try {
+      binlogd = await start(f, 100, { 'table.include.list': [f.table, keyless.table].map((t) => t.replace('.', '\\.')).join(',') });
+      writes$ = (async () => {
+        for (let next = ROWS + 1; writing; next++) {
+          await writeSome(writer, f.table, ROWS, next);
+          await writeSome(writer, keyless.table, ROWS, next);
+          writes++;
+        }
+      })();
+      // One surrogate-key for every table of the signal, as Debezium: `id` is the first table's key too.
+      await f.signal({ type: 'execute-snapshot', data: { 'data-collections': [f.table, keyless.table], type: 'incremental', 'surrogate-key': 'id' } });
+      await waitForLog(binlogd, (msg) => msg === `incremental snapshot: ${keyless.table} done`, 300_000);
+      writing = false;
+      await writes$;
+      for (const table of [f, keyless]) {
+        const replayed = replay(await endMarker(table, ROWS));
+        await assertFinalState(table, replayed);
+        assert.deepEqual([...replayed.reads].filter(([, n]) => n > 1), [], `${table.table}: no row read twice`);
+      }
+      assert.ok(writes > 0, 'the writer ran during the snapshot');
+      const errors = binlogd.logs.filter((l) => Number(l['level']) >= 50 && l['component'] !== 'kafka');
+      assert.deepEqual(errors, [], 'the connector logged no error');
+    } finally {
+      writing = false;
+      await writes$.catch(() => undefined);
+      await binlogd?.stop();
+      await writer.end();
+      await f.db.query(`DROP TABLE IF EXISTS ${keyless.table}`);
+    }
+  });
+});
+
 test('read.only=true with nothing written after the signal: the windows close without binlog events; pause, restart and resume continue after the last chunk', { timeout: 600_000 }, async () => {
   const ROWS = 6000;
   await withFixture('incr_ro_idle', ROWS, async (f) => {

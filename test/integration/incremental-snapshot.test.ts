@@ -8,13 +8,12 @@ import type mysql from 'mysql2/promise';
 import { connectAsRoot } from '../support/mariadb.js';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
 import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
-import { asJsonPayload, readAvroTopic, type DecodedRecord } from '../support/avro-topic.js';
-import { readTopicUntil } from '../support/change-replay.js';
+import { asJsonPayload, readAvroTopic } from '../support/avro-topic.js';
+import { assertFinalState, endMarker, replay, waitForLog, writeSome } from '../support/incremental-replay.js';
 import { withKafkaAdmin } from '../support/kafka-admin.js';
 import { createKafkaClient } from '../../src/sink/kafka-client.js';
 
 const DB = 'binlogd_test';
-const END_ID = 1_000_000_000;
 
 interface Fixture {
   db: mysql.Connection;
@@ -54,66 +53,6 @@ function start(f: Fixture, chunk: number, extra: Record<string, string> = {}): P
 
 async function signal(f: Fixture, id: string, type: string, data: unknown): Promise<void> {
   await f.db.query(`INSERT INTO ${f.signals} (id, type, data) VALUES (?, ?, ?)`, [id, type, JSON.stringify(data)]);
-}
-
-async function waitForLog(binlogd: BinlogdProcess, matches: (msg: string) => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!binlogd.logs.some((l) => typeof l['msg'] === 'string' && matches(l['msg']))) {
-    if (binlogd.child.exitCode !== null) throw new Error(`binlogd exited: ${JSON.stringify(binlogd.logs.slice(-8))}`);
-    if (Date.now() > deadline) throw new Error(`no log line as expected within ${timeoutMs} ms: ${JSON.stringify(binlogd.logs.filter((l) => l['msg'] !== 'summary').slice(-8))}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-interface Replayed {
-  state: Map<number, Record<string, unknown>>;
-  /** Keys read by the snapshot, with how often. */
-  reads: Map<number, number>;
-}
-
-/**
- * Replays the topic: snapshot reads set the row; updates and deletes of a row already known start
- * from its state so far (nothing missed, nothing resurrected before them).
- */
-function replay(records: readonly DecodedRecord[]): Replayed {
-  const state = new Map<number, Record<string, unknown>>();
-  const reads = new Map<number, number>();
-  records.forEach((record, i) => {
-    if (record.value === null) return;
-    const value = asJsonPayload(record.value) as { op: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null; source: { snapshot: string } };
-    const id = Number((value.after ?? value.before)!['id']);
-    const where = `record ${i} (${value.op} ${id})`;
-    if (value.op === 'r') {
-      assert.equal(value.source.snapshot, 'incremental', `${where}: source.snapshot`);
-      reads.set(id, (reads.get(id) ?? 0) + 1);
-    } else if (value.op !== 'c' && state.has(id)) {
-      assert.deepEqual(value.before, state.get(id), `${where}: changed from a state the records never reached`);
-    }
-    if (value.op === 'd') state.delete(id);
-    else state.set(id, value.after!);
-  });
-  return { state, reads };
-}
-
-async function assertFinalState(f: Fixture, replayed: Replayed): Promise<void> {
-  const [rows] = await f.db.query(`SELECT id, val, note FROM ${f.table}`) as unknown as [Array<{ id: number; val: number; note: string | null }>];
-  assert.equal(replayed.state.size, rows.length, 'as many rows in Kafka as in the table (no deleted row resurrected)');
-  for (const row of rows) assert.deepEqual(replayed.state.get(row.id), { id: row.id, val: row.val, note: row.note }, `row ${row.id}`);
-}
-
-async function endMarker(f: Fixture, atLeast: number): Promise<DecodedRecord[]> {
-  await f.db.query(`INSERT INTO ${f.table} VALUES (${END_ID}, 0, 'end')`);
-  return readTopicUntil(`${f.prefix}.${f.table}`, (r) => (asJsonPayload(r.key) as { id?: number } | null)?.id === END_ID, atLeast, 300_000);
-}
-
-/** One transaction: an insert, updates across the key range, a delete. */
-async function writeSome(db: mysql.Connection, table: string, rows: number, id: number): Promise<void> {
-  const pick = (): number => 1 + Math.floor(Math.random() * rows);
-  await db.query(`BEGIN;
-    INSERT INTO ${table} VALUES (${id}, 1, 'new');
-    UPDATE ${table} SET val = val + 1, note = CONCAT('updated ', val + 1) WHERE id IN (${pick()}, ${pick()}, ${id - 1});
-    DELETE FROM ${table} WHERE id = ${pick()};
-    COMMIT`);
 }
 
 test('execute-snapshot while a writer updates and deletes: each row read once, its last record its final state', { timeout: 600_000 }, async () => {

@@ -6,14 +6,12 @@
 // SHOW MASTER STATUS while other tests write; binlogd the snapshot's own position).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDeepStrictEqual } from 'node:util';
-import { captureWithDebezium, type DebeziumRecord } from '../oracle/debezium.js';
+import { captureWithDebezium } from '../oracle/debezium.js';
 import { connectAsRoot } from '../support/mariadb.js';
 import { uniqueName } from '../support/stack-env.js';
 import { startBinlogd } from '../support/binlogd-process.js';
-import { asJsonPayload, readAvroTopic, registeredSchema, type DecodedRecord } from '../support/avro-topic.js';
-import { fromJsonConverterSchema, type JsonConverterSchema } from '../support/connect-from-json.js';
-import { buildAvroSchema } from '../../src/serialize/avro-schema.js';
+import { readAvroTopic } from '../support/avro-topic.js';
+import { compareRecords } from '../support/debezium-compare.js';
 import { DB, defaultsRows, defaultsTable as fullDefaultsTable, typesRows, typesTable } from '../support/column-types.js';
 
 // Left out, whichever path reads the table: Apicurio cannot tell the type of an Avro schema holding
@@ -49,10 +47,14 @@ test('binlogd snapshots what Debezium snapshots, record for record', { timeout: 
     binlogd = await startBinlogd({ name: prefix, config: { 'topic.prefix': prefix, 'snapshot.mode': 'initial', 'table.include.list': include }, timeoutMs: 120_000 });
     const markers: string[] = [];
     const differences: string[] = [];
+    const quirks = new Set<string>();
     for (const table of tables) {
       const expected = capture.records.filter((r) => r.topic === `${capture.topicPrefix}.${table}`);
       const actual = await readAvroTopic(`${prefix}.${table}`, expected.length, expected.length === 0 ? 3000 : 60_000);
-      await compareRecords(table, expected, actual, capture.topicPrefix, prefix, differences);
+      await compareRecords(expected, actual, {
+        table, theirPrefix: capture.topicPrefix, ourPrefix: prefix, differences, quirks,
+        ignoredSource: ['version', 'ts_ms', 'ts_us', 'ts_ns', 'file', 'pos'],
+      });
       markers.push(...expected.map((r) => String(r.value?.payload?.source?.snapshot)));
     }
     assert.deepEqual(differences, [], 'values that differ from Debezium\'s snapshot');
@@ -66,61 +68,3 @@ test('binlogd snapshots what Debezium snapshots, record for record', { timeout: 
     await db.end();
   }
 });
-
-async function compareRecords(table: string, expected: DebeziumRecord[], actual: DecodedRecord[], theirPrefix: string, ourPrefix: string, differences: string[]): Promise<void> {
-  const rename = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll(theirPrefix, ourPrefix)) as T;
-  assert.deepEqual(actual.map((r) => JSON.stringify(asJsonPayload(r.key))), expected.map((r) => JSON.stringify(r.key?.payload ?? null)), `${table}: the same keys in the same order`);
-  for (let i = 0; i < expected.length; i++) {
-    const theirs = rename(expected[i]!);
-    const ours = actual[i]!;
-    const where = `${table} record ${i} (${JSON.stringify(theirs.key?.payload ?? null)})`;
-    if (theirs.key) assert.deepEqual(JSON.parse(await registeredSchema(ours.keySchemaId!)), avroFor(theirs.key.schema), `${where}: key schema`);
-    const mine = asJsonPayload(ours.value) as Record<string, any>;
-    const their = theirs.value!.payload as Record<string, any>;
-    for (const field of ['before', 'op', 'transaction']) assert.deepEqual(mine[field], their[field], `${where}: ${field}`);
-    for (const column of Object.keys(their['after'])) {
-      const a = mine['after'][column];
-      const b = their['after'][column];
-      // Avro float32 read back as a double: compare as float32, as JsonConverter printed it.
-      if (typeof a === 'number' && typeof b === 'number' && Math.fround(a) === Math.fround(b)) continue;
-      if (isDeepStrictEqual(a, b)) continue;
-      if (debeziumSnapshotQuirk(fieldSchemaName(theirs.value!.schema, column), a, b)) { quirks.add(`${table}.${column}`); continue; }
-      differences.push(`${where} after.${column}: binlogd ${JSON.stringify(a)}, Debezium ${JSON.stringify(b)}`);
-    }
-    assert.deepEqual(Object.keys(mine['after']), Object.keys(their['after']), `${where}: columns`);
-    const comparedSource = (source: Record<string, unknown>) => ({ ...source, version: undefined, ts_ms: undefined, ts_us: undefined, ts_ns: undefined, file: undefined, pos: undefined });
-    assert.deepEqual(comparedSource(mine['source']), comparedSource(their['source']), `${where}: source`);
-    assert.deepEqual(JSON.parse(await registeredSchema(ours.valueSchemaId!)), avroFor(theirs.value!.schema), `${where}: value schema`);
-    const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => k !== '__debezium.context.runId'));
-    assert.deepEqual(headers(ours.headers), headers(theirs.headers), `${where}: headers`);
-  }
-}
-
-/** Columns where binlogd's snapshot value differed from Debezium's by one of the quirks below. */
-const quirks = new Set<string>();
-
-/**
- * Where Debezium's own snapshot disagrees with its own streaming, binlogd's snapshot gives what
- * the binlog gives (the same value both ways): Debezium's snapshot (JDBC) shows ENUM/SET labels
- * unescaped where streaming shows them as in the schema's `allowed` list (`x\\,y`), ENUM index 0 as
- * '' where streaming has null, and ZonedTimestamp fractions without trailing zeros where
- * streaming keeps the column's precision.
- */
-function debeziumSnapshotQuirk(schemaName: string | undefined, ours: unknown, theirs: unknown): boolean {
-  if (schemaName === 'io.debezium.data.Enum' || schemaName === 'io.debezium.data.EnumSet') {
-    return (ours === null && theirs === '') || (typeof theirs === 'string' && ours === theirs.replaceAll(',', '\\,'));
-  }
-  if (schemaName === 'io.debezium.time.ZonedTimestamp' && typeof ours === 'string') {
-    return ours.replace(/\.?0+Z$/, 'Z') === theirs;
-  }
-  return false;
-}
-
-function fieldSchemaName(envelope: unknown, column: string): string | undefined {
-  const after = (envelope as { fields: Array<{ field: string; fields?: Array<{ field: string; name?: string }> }> }).fields.find((f) => f.field === 'after');
-  return after?.fields?.find((f) => f.field === column)?.name;
-}
-
-function avroFor(schema: unknown): unknown {
-  return buildAvroSchema(fromJsonConverterSchema(schema as JsonConverterSchema)).json;
-}

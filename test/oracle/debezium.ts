@@ -26,8 +26,11 @@ export interface DebeziumRecord {
 export interface CaptureOptions {
   /** Captured tables as `db.table`; they must exist before the capture starts. */
   tables: string[];
-  /** The changes to capture; runs once Debezium is streaming. */
-  write: () => Promise<void>;
+  /**
+   * The changes to capture; runs once Debezium is streaming. It sees the records captured so far
+   * (to wait for an incremental snapshot) and the connector's name (for its stored offsets).
+   */
+  write: (progress: CaptureProgress) => Promise<void>;
   /** Further Debezium connector properties, e.g. `decimal.handling.mode`; a function gets the capture's topic prefix. */
   config?: Record<string, string> | ((topicPrefix: string) => Record<string, string>);
   /** Further topics to capture (where transforms route records), given the capture's topic prefix. */
@@ -38,6 +41,13 @@ export interface CaptureOptions {
    * streaming; default: no data snapshot (no_data).
    */
   snapshot?: boolean;
+}
+
+export interface CaptureProgress {
+  /** Records captured so far, growing while write() runs (the marker table's included). */
+  readonly records: readonly DebeziumRecord[];
+  /** The Debezium connector's name in Kafka Connect. */
+  readonly connector: string;
 }
 
 export interface Capture {
@@ -116,7 +126,7 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
       await sleep(500);
     }
 
-    await options.write();
+    await options.write({ records, connector: name });
 
     const endToken = `end-${name}`;
     await db.query(`INSERT INTO ${MARKER_TABLE} (token) VALUES (?)`, [endToken]);
@@ -129,6 +139,15 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
     await admin.disconnect();
     await db.end();
   }
+}
+
+/**
+ * The Debezium connector's stored offset (Kafka Connect's GET /connectors/{name}/offsets; the
+ * worker flushes every 500 ms), or null before the first flush.
+ */
+export async function debeziumOffset(connector: string): Promise<Record<string, unknown> | null> {
+  const body = await connectRest('GET', `/connectors/${connector}/offsets`) as { offsets?: Array<{ offset: Record<string, unknown> }> };
+  return body.offsets?.[0]?.offset ?? null;
 }
 
 /** Starts the Kafka Connect worker if it is not running (idempotent, waits for its REST API). */

@@ -57,9 +57,10 @@ export async function assertFinalState(f: TableUnderTest, replayed: Replayed): P
   for (const row of rows) assert.deepEqual(replayed.state.get(row.id), { id: row.id, val: row.val, note: row.note }, `row ${row.id}`);
 }
 
+/** Inserts a last row and reads the table's topic up to its record (found by its value: a keyless table's records have no key). */
 export async function endMarker(f: TableUnderTest, atLeast: number): Promise<DecodedRecord[]> {
   await f.db.query(`INSERT INTO ${f.table} VALUES (${END_ID}, 0, 'end')`);
-  return readTopicUntil(`${f.prefix}.${f.table}`, (r) => (asJsonPayload(r.key) as { id?: number } | null)?.id === END_ID, atLeast, 300_000);
+  return readTopicUntil(`${f.prefix}.${f.table}`, (r) => (asJsonPayload(r.value) as { after?: { id?: number } | null } | null)?.after?.id === END_ID, atLeast, 300_000);
 }
 
 /** One transaction: an insert, updates across the key range, a delete. */

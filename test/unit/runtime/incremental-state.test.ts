@@ -5,7 +5,7 @@ import { formatOffset, parseOffset } from '../../../src/offsets/source-offset.js
 
 const running: IncrementalState = {
   correlationId: 'ad-hoc-1',
-  collections: [{ id: 'db.t', filter: "status='open'" }, { id: 'db.u' }],
+  collections: [{ id: 'db.t', filter: "status='open'" }, { id: 'db.u', surrogateKey: 'seq' }],
   lastKey: [42, 'x', Buffer.from([1, 2])],
   maxKey: [900, 'z', Buffer.from([9])],
 };
@@ -14,7 +14,7 @@ test('the state survives the offset: Debezium\'s collection keys plus binlogd\'s
   const keys = encodeIncrementalState(running);
   assert.deepEqual(JSON.parse(keys.incremental_snapshot_collections!), [
     { incremental_snapshot_collections_id: 'db.t', incremental_snapshot_collections_additional_condition: "status='open'", incremental_snapshot_collections_surrogate_key: null },
-    { incremental_snapshot_collections_id: 'db.u', incremental_snapshot_collections_additional_condition: null, incremental_snapshot_collections_surrogate_key: null },
+    { incremental_snapshot_collections_id: 'db.u', incremental_snapshot_collections_additional_condition: null, incremental_snapshot_collections_surrogate_key: 'seq' },
   ]);
   const text = formatOffset({ file: 'b.000001', pos: 4, gtids: '0-1-5', ...keys });
   const parsed = parseOffset(JSON.parse(text) as Record<string, unknown>);
@@ -31,7 +31,7 @@ test('an offset Debezium wrote (no binlogd keys) restarts the first table', () =
 
 test('chunks, execute and stop move the state', () => {
   assert.deepEqual(afterChunk(running, [50, 'y', Buffer.from([3])]).lastKey, [50, 'y', Buffer.from([3])]);
-  assert.deepEqual(afterChunk(running, null), { correlationId: 'ad-hoc-1', collections: [{ id: 'db.u' }], lastKey: null, maxKey: null });
+  assert.deepEqual(afterChunk(running, null), { correlationId: 'ad-hoc-1', collections: [{ id: 'db.u', surrogateKey: 'seq' }], lastKey: null, maxKey: null });
   assert.deepEqual(withCollections(null, 's1', [{ id: 'db.a' }]).collections, [{ id: 'db.a' }]);
   const more = withCollections(running, 's2', [{ id: 'db.u' }, { id: 'db.v' }]);
   assert.deepEqual(more.collections.map((c) => c.id), ['db.t', 'db.u', 'db.v']);
@@ -39,5 +39,5 @@ test('chunks, execute and stop move the state', () => {
   assert.equal(withoutCollections(running, []), null);
   assert.equal(withoutCollections(running, ['db.t', 'db.u']), null);
   assert.deepEqual(withoutCollections(running, ['db.u']), { ...running, collections: [running.collections[0]] });
-  assert.deepEqual(withoutCollections(running, ['db.t']), { ...running, collections: [{ id: 'db.u' }], lastKey: null, maxKey: null });
+  assert.deepEqual(withoutCollections(running, ['db.t']), { ...running, collections: [{ id: 'db.u', surrogateKey: 'seq' }], lastKey: null, maxKey: null });
 });

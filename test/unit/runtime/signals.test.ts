@@ -18,6 +18,10 @@ test('signals in Debezium\'s shape become typed signals', () => {
     ['i', 'execute-snapshot', Buffer.from('{"data-collections":["db.t"]}'), { kind: 'execute-snapshot', id: 'i', collections: [{ id: 'db.t' }] }],
     ['j', 'execute-snapshot', '{"data-collections":["db.t","db.u"],"type":"BLOCKING","additional-conditions":[{"data-collection":"db.u","filter":"id > 2"}]}',
       { kind: 'execute-blocking-snapshot', id: 'j', collections: [{ id: 'db.t' }, { id: 'db.u', filter: 'id > 2' }] }],
+    // One surrogate-key for every table of the signal (Debezium's SnapshotConfiguration).
+    ['j2', 'execute-snapshot', '{"data-collections":["db.t","db.u"],"surrogate-key":"seq","additional-conditions":[{"data-collection":"db.u","filter":"x=1"}]}',
+      { kind: 'execute-snapshot', id: 'j2', collections: [{ id: 'db.t', surrogateKey: 'seq' }, { id: 'db.u', filter: 'x=1', surrogateKey: 'seq' }] }],
+    ['k', 'execute-snapshot', '{"data-collections":["db.t"],"surrogate-key":""}', { kind: 'execute-snapshot', id: 'k', collections: [{ id: 'db.t' }] }],
   ];
   for (const [id, type, data, expected] of cases) assert.deepEqual(parseSignal(id, type, data), expected, `${type} ${String(data)}`);
 });
@@ -33,6 +37,7 @@ test('bad signals are ignored with a reason naming what is wrong', () => {
     ['execute-snapshot', '{"type":"blocking"}', /needs data-collections/],
     ['execute-snapshot', '{"data-collections":["db.t"],"additional-conditions":{"filter":"x"}}', /additional-conditions must be a list/],
     ['execute-snapshot', '{"data-collections":["db.t"],"additional-conditions":[{"filter":"x"}]}', /needs "data-collection" and "filter"/],
+    ['execute-snapshot', '{"data-collections":["db.t"],"surrogate-key":["a"]}', /surrogate-key of execute-snapshot must be a column name/],
   ];
   for (const [type, data, reason] of cases) {
     const signal = parseSignal('x', type, data);
