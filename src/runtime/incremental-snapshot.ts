@@ -124,7 +124,10 @@ export class IncrementalSnapshot implements StreamSignals {
     const read = this.readOnlyRead;
     if (read === null || read.id !== this.pendingClose) return;
     const point = at();
-    if (!read.window.reachedBy(point.gtids ?? '')) return;
+    // No position to store with the chunk yet (connected, no event read): the connection's first
+    // rotate, or the next transaction, brings one; records without an offset would wait for it in
+    // the sink anyway (exactly once), with nothing left to bring it on an idle server.
+    if (point.offset === undefined || !read.window.reachedBy(point.gtids ?? '')) return;
     this.readOnlyRead = null;
     return this.closeWindow(point);
   }

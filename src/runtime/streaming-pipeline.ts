@@ -269,7 +269,10 @@ export class StreamingPipeline {
         // Table ids are per server run, and every binlog connection starts with a rotate: after a
         // server restart the tables are numbered anew and a cached id could name another table.
         this.tableSchemas.clear();
-        return;
+        // The connection's first rotate names the file (zongji delivers it ~0.7 s after connecting):
+        // a read-only window waiting on an idle server for a position to close at gets it here.
+        if (this.transaction) return;
+        return this.options.signals?.betweenTransactions?.(() => this.boundaryPoint());
       case 'annotate':
         if (this.options.includeQuery) this.query = event.statement;
         this.positions.eventDone();
