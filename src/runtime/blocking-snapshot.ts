@@ -10,30 +10,18 @@
 // between the signal and that view is in the snapshot rows and is streamed again after them, as
 // in Debezium: each row still ends in its latest state. A failure (a bad filter, a table gone) is
 // logged and streaming resumes, as in Debezium; so does a stop, which cuts the snapshot short.
-import type { ConnectorConfig } from '../config/index.js';
-import type { EnvelopeOptions } from '../envelope/change-events.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import { openConsistentSnapshot } from '../source/snapshot-reader.js';
-import type { SqlEndpoint } from '../source/sql-client.js';
 import type { StreamPoint } from './stream-signals.js';
-import type { Logger } from './logger.js';
 import type { CollectionCondition } from './signals.js';
 import { SnapshotEmitter } from './snapshot-emitter.js';
 import { DEFAULT_CHUNK_ROWS } from './snapshot-plan.js';
 import { SnapshotProgress, type SnapshotProgressReport } from './snapshot-progress.js';
 import { EMPTY_SNAPSHOT_STATE } from './snapshot-state.js';
 import { planTables, readTables } from './snapshot-tables.js';
-import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
+import type { RecordStages } from './record-stages.js';
 
-export interface BlockingSnapshotOptions {
-  config: ConnectorConfig;
-  endpoint: SqlEndpoint;
-  tables: TableResolver;
-  records: RecordConversion;
-  sink: RecordSink;
-  envelope: EnvelopeOptions;
-  offsetRecord: (offset: SourceOffset) => OutgoingRecord;
-  log: Logger;
+export interface BlockingSnapshotOptions extends RecordStages {
   /** The connector stops: the snapshot ends after its current chunk. */
   signal: AbortSignal;
 }

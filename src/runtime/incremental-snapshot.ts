@@ -10,8 +10,7 @@
 import { sendCarryingOffset } from './offset-carrier.js';
 import { randomUUID } from 'node:crypto';
 import type { ConnectStruct } from '../connect/schema.js';
-import type { ConnectorConfig } from '../config/index.js';
-import { processingTime, type ChangeRecord, type EnvelopeOptions } from '../envelope/change-events.js';
+import { processingTime, type ChangeRecord } from '../envelope/change-events.js';
 import { sourceStruct } from '../envelope/source-info.js';
 import type { TableSchema } from '../envelope/table-schema.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
@@ -19,24 +18,16 @@ import type { RawRow } from '../source/binlog-client.js';
 import { maximumKey, readIncrementalChunk, watermarkData, writeWatermark } from '../source/incremental-chunk-reader.js';
 import { readAtSnapshotPoint, type BinlogCoordinates, type SnapshotChunk } from '../source/binlog-snapshot-point.js';
 import { ReadOnlyWindow } from './read-only-window.js';
-import { openSnapshotSqlClient, type SnapshotSqlClient, type SqlEndpoint, type SqlRow } from '../source/sql-client.js';
+import { openSnapshotSqlClient, type SnapshotSqlClient, type SqlRow } from '../source/sql-client.js';
 import { afterChunk, encodeIncrementalState, withCollections, withoutCollections, type IncrementalOffsetKeys, type IncrementalState } from './incremental-state.js';
 import { StreamedRows, windowKey } from './incremental-keys.js';
 import { prepareTable, preparedFor, type PreparedTable } from './incremental-tables.js';
-import type { Logger } from './logger.js';
 import { parseSignal, type Signal } from './signals.js';
-import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
+import type { RecordStages } from './record-stages.js';
+import type { OutgoingRecord } from './streaming-pipeline.js';
 import type { StreamPoint, StreamSignals, StreamView } from './stream-signals.js';
 
-export interface IncrementalSnapshotOptions {
-  config: ConnectorConfig;
-  endpoint: SqlEndpoint;
-  tables: TableResolver;
-  records: RecordConversion;
-  sink: RecordSink;
-  envelope: EnvelopeOptions;
-  offsetRecord: (offset: SourceOffset) => OutgoingRecord;
-  log: Logger;
+export interface IncrementalSnapshotOptions extends RecordStages {
   /** Stored progress (the resumed offset), if a snapshot was running. */
   initial: IncrementalState | null;
   onError: (error: unknown) => void;

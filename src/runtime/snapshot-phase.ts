@@ -7,33 +7,22 @@
 // After a crash the read view is gone: the remaining chunks are read from a new snapshot, while
 // the records and the streaming start keep the FIRST snapshot's position. Streaming then re-applies
 // every change committed since, so each row still ends in its latest state (see README, Snapshots).
-import type { ConnectorConfig } from '../config/index.js';
-import type { EnvelopeOptions } from '../envelope/change-events.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import { parseOffset, type SourceOffset } from '../offsets/source-offset.js';
 import { binlogStillHas, openConsistentSnapshot, type SnapshotPosition } from '../source/snapshot-reader.js';
-import type { SnapshotSqlClient, SqlEndpoint } from '../source/sql-client.js';
+import type { SnapshotSqlClient } from '../source/sql-client.js';
 import { sleep } from './backoff.js';
-import type { Logger } from './logger.js';
 import { SnapshotEmitter } from './snapshot-emitter.js';
 import { DEFAULT_CHUNK_ROWS, planSnapshot, snapshotIncludes } from './snapshot-plan.js';
 import { SnapshotProgress, type SnapshotProgressReport } from './snapshot-progress.js';
 import { completedOffset, decodeSnapshotState, EMPTY_SNAPSHOT_STATE, snapshotOffset, type SnapshotState } from './snapshot-state.js';
 import { planTables, readTables } from './snapshot-tables.js';
-import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
+import type { RecordStages } from './record-stages.js';
+import type { OutgoingRecord } from './streaming-pipeline.js';
 
-export interface SnapshotPhaseOptions {
-  config: ConnectorConfig;
-  endpoint: SqlEndpoint;
-  tables: TableResolver;
-  records: RecordConversion;
-  sink: RecordSink;
-  envelope: EnvelopeOptions;
+export interface SnapshotPhaseOptions extends RecordStages {
   /** The connector's stored offset map, if any. */
   storedOffset: () => Promise<Record<string, unknown> | undefined>;
-  /** The offsets-topic record storing `offset` (for a snapshot that emitted no record). */
-  offsetRecord: (offset: SourceOffset) => OutgoingRecord;
-  log: Logger;
   signal: AbortSignal;
 }
 

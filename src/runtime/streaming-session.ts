@@ -15,6 +15,7 @@ import type { IncrementalSnapshot } from './incremental-snapshot.js';
 import { incrementalSnapshotFor, kafkaSignalsFor } from './incremental-setup.js';
 import type { KafkaSignalChannel } from './kafka-signals.js';
 import type { Logger } from './logger.js';
+import type { RecordStages } from './record-stages.js';
 import { sideRecordsFor } from './side-records.js';
 import { StreamingPipeline, type OutgoingRecord, type RecordConversion, type RecordSink } from './streaming-pipeline.js';
 import { createTableDescriber } from './table-description.js';
@@ -40,13 +41,13 @@ export function createStreamingSession(options: {
   onError: (error: BinlogdError) => void;
 }): StreamingSession {
   const { config, log } = options;
-  const stages = {
-    envelope: options.envelope, records: options.records, offsetRecord: options.offsetRecord, sink: options.sink,
-    tables: createTableResolver({ sql: options.sql, config }),
+  const stages: RecordStages = {
+    config, endpoint: options.endpoint, log, envelope: options.envelope, records: options.records, offsetRecord: options.offsetRecord,
+    sink: options.sink, tables: createTableResolver({ sql: options.sql, config }),
   };
-  const blocking = new BlockingSnapshot({ ...stages, config, endpoint: options.endpoint, log, signal: options.signal });
+  const blocking = new BlockingSnapshot({ ...stages, signal: options.signal });
   const incremental = incrementalSnapshotFor(config, {
-    ...stages, endpoint: options.endpoint, log, stored: options.stored,
+    ...stages, stored: options.stored,
     onError: (error) => options.onError(asBinlogdError(error)),
     blocking: (signal, at) => blocking.run(signal, at),
   });
