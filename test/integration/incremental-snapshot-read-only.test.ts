@@ -10,7 +10,7 @@ import { connectAsRoot, currentGtidPosition } from '../support/mariadb.js';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
 import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
 import { asJsonPayload, readAvroTopic } from '../support/avro-topic.js';
-import { assertFinalState, endMarker, replay, waitForLog, writeSome } from '../support/incremental-replay.js';
+import { assertFinalState, endMarker, replay, startWriter, waitForLog, type BackgroundWriter } from '../support/incremental-replay.js';
 import { withKafkaAdmin } from '../support/kafka-admin.js';
 import { startPrivateStack } from '../support/private-stack.js';
 import { createKafkaClient } from '../../src/sink/kafka-client.js';
@@ -83,29 +83,23 @@ test('read.only=true, an account without any write privilege, a Kafka signal and
   await withFixture('incr_ro_writes', ROWS, async (f) => {
     const writer = await connectAsRoot();
     let binlogd: BinlogdProcess | undefined;
-    let writing = true;
-    let writes = 0;
-    let writes$: Promise<void> = Promise.resolve();
+    let writes: BackgroundWriter | undefined;
     try {
       binlogd = await start(f, 100);
-      writes$ = (async () => {
-        for (let next = ROWS + 1; writing; next++) await writeSome(writer, f.table, ROWS, next).then(() => { writes++; });
-      })();
+      writes = startWriter(writer, [f.table], ROWS);
       await f.signal(executeSnapshot(f));
       await waitForLog(binlogd, (msg) => msg === `incremental snapshot: ${f.table} done`, 300_000);
-      writing = false;
-      await writes$;
+      const rounds = await writes.stop();
       const replayed = replay(await endMarker(f, ROWS));
       await assertFinalState(f, replayed);
       assert.ok([...replayed.reads.values()].every((n) => n === 1), 'no row read twice');
-      assert.ok(writes > 0, 'the writer ran during the snapshot');
+      assert.ok(rounds > 0, 'the writer ran during the snapshot');
       // (kafkajs logs its own retried broker errors; those are not the connector's.)
       const errors = binlogd.logs.filter((l) => Number(l['level']) >= 50 && l['component'] !== 'kafka');
       assert.deepEqual(errors, [], 'the connector logged no error (no write was attempted)');
-      console.log(`rows read by the read-only incremental snapshot ${replayed.reads.size} of ${ROWS}, write transactions ${writes}`);
+      console.log(`rows read by the read-only incremental snapshot ${replayed.reads.size} of ${ROWS}, write transactions ${rounds}`);
     } finally {
-      writing = false;
-      await writes$.catch(() => undefined);
+      await writes?.stop().catch(() => undefined);
       await binlogd?.stop();
       await writer.end();
     }
@@ -120,34 +114,24 @@ test('read.only=true over two tables, the second keyless and read by surrogate-k
     await f.db.query(`INSERT INTO ${keyless.table} SELECT seq, 0, CONCAT('row ', seq) FROM ${DB}.seq_1_to_${ROWS}`);
     const writer = await connectAsRoot();
     let binlogd: BinlogdProcess | undefined;
-    let writing = true;
-    let writes = 0;
-    let writes$: Promise<void> = Promise.resolve();
+    let writes: BackgroundWriter | undefined;
     try {
       binlogd = await start(f, 100, { 'table.include.list': [f.table, keyless.table].map((t) => t.replace('.', '\\.')).join(',') });
-      writes$ = (async () => {
-        for (let next = ROWS + 1; writing; next++) {
-          await writeSome(writer, f.table, ROWS, next);
-          await writeSome(writer, keyless.table, ROWS, next);
-          writes++;
-        }
-      })();
+      writes = startWriter(writer, [f.table, keyless.table], ROWS);
       // One surrogate-key for every table of the signal, as Debezium: `id` is the first table's key too.
       await f.signal({ type: 'execute-snapshot', data: { 'data-collections': [f.table, keyless.table], type: 'incremental', 'surrogate-key': 'id' } });
       await waitForLog(binlogd, (msg) => msg === `incremental snapshot: ${keyless.table} done`, 300_000);
-      writing = false;
-      await writes$;
+      const rounds = await writes.stop();
       for (const table of [f, keyless]) {
         const replayed = replay(await endMarker(table, ROWS));
         await assertFinalState(table, replayed);
         assert.deepEqual([...replayed.reads].filter(([, n]) => n > 1), [], `${table.table}: no row read twice`);
       }
-      assert.ok(writes > 0, 'the writer ran during the snapshot');
+      assert.ok(rounds > 0, 'the writer ran during the snapshot');
       const errors = binlogd.logs.filter((l) => Number(l['level']) >= 50 && l['component'] !== 'kafka');
       assert.deepEqual(errors, [], 'the connector logged no error');
     } finally {
-      writing = false;
-      await writes$.catch(() => undefined);
+      await writes?.stop().catch(() => undefined);
       await binlogd?.stop();
       await writer.end();
       await f.db.query(`DROP TABLE IF EXISTS ${keyless.table}`);

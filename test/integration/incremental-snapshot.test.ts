@@ -9,7 +9,7 @@ import { connectAsRoot } from '../support/mariadb.js';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
 import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
 import { asJsonPayload, readAvroTopic } from '../support/avro-topic.js';
-import { assertFinalState, endMarker, replay, waitForLog, writeSome } from '../support/incremental-replay.js';
+import { assertFinalState, endMarker, replay, startWriter, waitForLog, type BackgroundWriter } from '../support/incremental-replay.js';
 import { withKafkaAdmin } from '../support/kafka-admin.js';
 import { createKafkaClient } from '../../src/sink/kafka-client.js';
 
@@ -60,26 +60,20 @@ test('execute-snapshot while a writer updates and deletes: each row read once, i
   const f = await setUp('incr_writes', ROWS);
   const writer = await connectAsRoot();
   let binlogd: BinlogdProcess | undefined;
-  let writing = true;
-  let writes = 0;
-  let writes$: Promise<void> = Promise.resolve();
+  let writes: BackgroundWriter | undefined;
   try {
     binlogd = await start(f, 100);
-    writes$ = (async () => {
-      for (let next = ROWS + 1; writing; next++) await writeSome(writer, f.table, ROWS, next).then(() => { writes++; });
-    })();
+    writes = startWriter(writer, [f.table], ROWS);
     await signal(f, 'ad-hoc-1', 'execute-snapshot', { 'data-collections': [f.table], type: 'incremental' });
     await waitForLog(binlogd, (msg) => msg === `incremental snapshot: ${f.table} done`, 300_000);
-    writing = false;
-    await writes$;
+    const rounds = await writes.stop();
     const replayed = replay(await endMarker(f, ROWS));
     await assertFinalState(f, replayed);
     assert.ok([...replayed.reads.values()].every((n) => n === 1), 'no row read twice');
-    assert.ok(writes > 0, 'the writer ran during the snapshot');
-    console.log(`rows read by the incremental snapshot ${replayed.reads.size} of ${ROWS}, write transactions ${writes}`);
+    assert.ok(rounds > 0, 'the writer ran during the snapshot');
+    console.log(`rows read by the incremental snapshot ${replayed.reads.size} of ${ROWS}, write transactions ${rounds}`);
   } finally {
-    writing = false;
-    await writes$.catch(() => undefined);
+    await writes?.stop().catch(() => undefined);
     await binlogd?.stop();
     await writer.end();
     await tearDown(f);

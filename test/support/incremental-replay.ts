@@ -72,3 +72,27 @@ export async function writeSome(db: mysql.Connection, table: string, rows: numbe
     DELETE FROM ${table} WHERE id = ${pick()};
     COMMIT`);
 }
+
+export interface BackgroundWriter {
+  /** Stops after the transaction under way; resolves with the number of rounds written. */
+  stop(): Promise<number>;
+}
+
+/** writeSome on each of `tables` in rounds (new ids from rows + 1) until stopped. */
+export function startWriter(db: mysql.Connection, tables: readonly string[], rows: number): BackgroundWriter {
+  let writing = true;
+  let rounds = 0;
+  const done = (async () => {
+    for (let next = rows + 1; writing; next++) {
+      for (const table of tables) await writeSome(db, table, rows, next);
+      rounds++;
+    }
+  })();
+  return {
+    async stop() {
+      writing = false;
+      await done;
+      return rounds;
+    },
+  };
+}
