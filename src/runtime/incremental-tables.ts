@@ -1,12 +1,12 @@
 // The table an incremental snapshot reads next, as it stands when its turn comes: its columns, the
 // record schemas the stream uses for it, and the columns its chunks follow (incremental-keys.ts).
 import type { TableSchema } from '../envelope/table-schema.js';
+import { INFORMATION_SCHEMA_COLUMNS_QUERY } from '../source/column-descriptor.js';
 import type { ChunkQuery } from '../source/incremental-chunk-reader.js';
 import type { SnapshotSqlClient } from '../source/sql-client.js';
 import { chunkColumns } from './incremental-keys.js';
 import type { Logger } from './logger.js';
 import type { CollectionCondition } from './signals.js';
-import { tableAsItIs } from './snapshot-tables.js';
 import type { TableResolver } from './streaming-pipeline.js';
 
 export interface PreparedTable {
@@ -26,11 +26,13 @@ export async function prepareTable(reader: SnapshotSqlClient, collection: Collec
   const dot = collection.id.indexOf('.');
   const db = collection.id.slice(0, dot);
   const table = collection.id.slice(dot + 1);
-  const { columns, schema } = dot <= 0 ? { columns: [], schema: null } : await tableAsItIs(reader, tables, db, table);
+  const columns = dot <= 0 ? [] : (await reader.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table]))
+    .map((r) => ({ name: String(r['COLUMN_NAME']), type: String(r['DATA_TYPE']).toLowerCase() }));
   if (columns.length === 0) {
     log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: no such table (name it as <database>.<table>)`);
     return null;
   }
+  const schema = await tables.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c.name })) });
   if (!schema) {
     log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: the connector does not capture it (table.include.list / table.exclude.list)`);
     return null;

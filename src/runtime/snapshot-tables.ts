@@ -3,7 +3,6 @@
 // with every chunk. Shared by the initial snapshot (snapshot-phase.ts) and blocking snapshots
 // (blocking-snapshot.ts), which differ only in what they select and which offsets they write.
 import type { ConnectorConfig } from '../config/index.js';
-import type { TableSchema } from '../envelope/table-schema.js';
 import { INFORMATION_SCHEMA_COLUMNS_QUERY } from '../source/column-descriptor.js';
 import { listTables, primaryKeyOf, readChunk, streamTable, type TableRead } from '../source/snapshot-reader.js';
 import type { SnapshotSqlClient, SqlRow } from '../source/sql-client.js';
@@ -41,18 +40,6 @@ export interface TableSelection {
   filterOf?: (id: string) => string | undefined;
 }
 
-/**
- * A table's columns as they are now, and its record schemas (null when the connector does not
- * capture it). The resolver expects the binlog's table map; a snapshot's is the table as it is now.
- */
-export async function tableAsItIs(reader: SnapshotSqlClient, resolver: TableResolver, db: string, table: string): Promise<{ columns: TableRead['columns']; schema: TableSchema | null }> {
-  const columns = (await reader.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table]))
-    .map((r) => ({ name: String(r['COLUMN_NAME']), type: String(r['DATA_TYPE']).toLowerCase() }));
-  if (columns.length === 0) return { columns, schema: null }; // no such table (any more)
-  const schema = await resolver.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c.name })) });
-  return { columns, schema };
-}
-
 /** The captured tables the snapshot reads, in Debezium's order, with their schemas prepared. */
 export async function planTables(reader: SnapshotSqlClient, selection: TableSelection): Promise<PlannedTable[]> {
   const { config, resolver } = selection;
@@ -63,7 +50,10 @@ export async function planTables(reader: SnapshotSqlClient, selection: TableSele
   for (const candidate of ordered) {
     const { db, table } = candidate;
     const id = `${db}.${table}`;
-    const { columns, schema } = await tableAsItIs(reader, resolver, db, table);
+    const columns = (await reader.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table]))
+      .map((r) => ({ name: String(r['COLUMN_NAME']), type: String(r['DATA_TYPE']).toLowerCase() }));
+    // The resolver expects the binlog's table map; the snapshot's is the table as it is now.
+    const schema = await resolver.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c.name })) });
     if (!schema) continue;
     // The signal's filter, else snapshot.select.statement.overrides.<db>.<table>: Debezium reads
     // the table with that statement as it is.

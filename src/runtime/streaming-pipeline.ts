@@ -152,12 +152,6 @@ export class StreamingPipeline {
     return { offset, file: at?.file ?? this.file, pos: at?.pos ?? 0, gtid: null, serverId: 0, gtids: this.positions.gtids };
   }
 
-  /** A signal check (read-only windows) where the stream stands, unless inside a transaction: its end checks. */
-  private signalsBetweenTransactions(): void | Promise<void> {
-    if (this.transaction) return;
-    return this.options.signals?.betweenTransactions?.(() => this.boundaryPoint());
-  }
-
   /** Sends a record (an offset record) in turn with the change records: the sink has one sender. */
   sendInOrder(record: OutgoingRecord): void {
     this.push({ kind: 'record', record });
@@ -266,7 +260,8 @@ export class StreamingPipeline {
       case 'heartbeat':
         return side?.heartbeat();
       case 'signals':
-        return this.signalsBetweenTransactions();
+        if (this.transaction) return;
+        return this.options.signals?.betweenTransactions?.(() => this.boundaryPoint());
       case 'pause':
         return event.run(this.streamPoint());
       case 'rotate':
@@ -276,7 +271,8 @@ export class StreamingPipeline {
         this.tableSchemas.clear();
         // The connection's first rotate names the file (zongji delivers it ~0.7 s after connecting):
         // a read-only window waiting on an idle server for a position to close at gets it here.
-        return this.signalsBetweenTransactions();
+        if (this.transaction) return;
+        return this.options.signals?.betweenTransactions?.(() => this.boundaryPoint());
       case 'annotate':
         if (this.options.includeQuery) this.query = event.statement;
         this.positions.eventDone();
