@@ -6,8 +6,7 @@
 // before the SELECT, is the chunk's low watermark: @@gtid_binlog_pos moves when a transaction is
 // written to the binlog, a moment before its InnoDB commit, so it can name a transaction the SELECT
 // does not see yet. The high watermark, @@gtid_binlog_pos read inside the transaction, covers every
-// transaction the snapshot sees. Nothing is written. The initial snapshot's readers start their
-// transactions the same way (startConsistentSnapshot, snapshot-reader.ts).
+// transaction the snapshot sees. Nothing is written.
 import { BinlogdError } from '../errors.js';
 import type { SnapshotSqlClient, SqlRow } from './sql-client.js';
 
@@ -25,30 +24,14 @@ export interface SnapshotChunk {
   highWatermark: string;
 }
 
-/**
- * Starts a read-only transaction WITH CONSISTENT SNAPSHOT on `connection` and returns the binlog
- * point it stands at; `noBinlog` is the error when the server reports none.
- */
-export async function startConsistentSnapshot(connection: SnapshotSqlClient, noBinlog: () => BinlogdError): Promise<BinlogCoordinates> {
-  // Under READ COMMITTED (a server's or user's default) the snapshot would not hold: every SELECT would see the latest commits.
-  await connection.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-  await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-  return snapshotPointOf(await connection.query("SHOW SESSION STATUS LIKE 'Binlog_snapshot_%'"), noBinlog);
-}
-
-/** read.only=true on a server without a binary log behind its snapshots. */
-export function readOnlyNeedsBinlog(): BinlogdError {
-  return new BinlogdError('SOURCE_SETTINGS',
-    'read.only=true: the server reports no binlog position for a consistent snapshot (Binlog_snapshot_file is empty): ' +
-    'read-only incremental snapshots need the binary log (log_bin=ON) on the server binlogd reads, and on a replica log_slave_updates=ON',
-    { details: { property: 'read.only' } });
-}
-
 /** Runs `read` (the chunk's SELECT) in a read-only consistent-snapshot transaction and reports where it stands in the binlog. */
 export async function readAtSnapshotPoint(reader: SnapshotSqlClient, read: () => Promise<SqlRow[]>): Promise<SnapshotChunk> {
+  // Under READ COMMITTED (a server's or user's default) the snapshot would not hold: every SELECT would see the latest commits.
+  await reader.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  await reader.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
   let chunk: SnapshotChunk;
   try {
-    const snapshotAt = await startConsistentSnapshot(reader, readOnlyNeedsBinlog);
+    const snapshotAt = snapshotPointOf(await reader.query("SHOW SESSION STATUS LIKE 'Binlog_snapshot_%'"));
     const [gtids] = await reader.query('SELECT @@GLOBAL.gtid_binlog_pos AS pos');
     chunk = { rows: await read(), snapshotAt, highWatermark: String(gtids?.['pos'] ?? '') };
   } catch (error) {
@@ -59,12 +42,17 @@ export async function readAtSnapshotPoint(reader: SnapshotSqlClient, read: () =>
   return chunk;
 }
 
-/** The snapshot's binlog point from SHOW STATUS LIKE 'Binlog_snapshot_%' rows; throws `noBinlog()` when there is none. */
-export function snapshotPointOf(status: readonly SqlRow[], noBinlog: () => BinlogdError): BinlogCoordinates {
+/** The snapshot's binlog point from SHOW STATUS LIKE 'Binlog_snapshot_%' rows; throws naming the setting when there is none. */
+export function snapshotPointOf(status: readonly SqlRow[]): BinlogCoordinates {
   const value = (name: string): string => String(status.find((r) => String(r['Variable_name']).toLowerCase() === name)?.['Value'] ?? '');
   const file = value('binlog_snapshot_file');
   const pos = Number(value('binlog_snapshot_position'));
-  if (file === '' || !Number.isInteger(pos) || pos <= 0) throw noBinlog();
+  if (file === '' || !Number.isInteger(pos) || pos <= 0) {
+    throw new BinlogdError('SOURCE_SETTINGS',
+      'read.only=true: the server reports no binlog position for a consistent snapshot (Binlog_snapshot_file is empty): ' +
+      'read-only incremental snapshots need the binary log (log_bin=ON) on the server binlogd reads, and on a replica log_slave_updates=ON',
+      { details: { property: 'read.only' } });
+  }
   return { file, pos };
 }
 

@@ -4,7 +4,6 @@
 // (MDEV-232); BINLOG_GTID_POS() turns it into the GTID position. Every row read in the transaction
 // is the table as of that position: streaming from it afterwards has no gap and no overlap.
 import { BinlogdError } from '../errors.js';
-import { startConsistentSnapshot } from './binlog-snapshot-point.js';
 import { GtidPosition } from './gtid-position.js';
 import { openSnapshotSqlClient, type SnapshotSqlClient, type SqlEndpoint, type SqlRow } from './sql-client.js';
 
@@ -74,9 +73,19 @@ export async function openConsistentSnapshot(options: OpenSnapshotOptions): Prom
   }
 }
 
-function startSnapshot(connection: SnapshotSqlClient): Promise<Omit<SnapshotPosition, 'gtids'>> {
-  return startConsistentSnapshot(connection, () => new BinlogdError('SOURCE_SETTINGS',
-    'MariaDB reports no binlog_snapshot_file/binlog_snapshot_position: the binary log must be enabled (log_bin) to snapshot'));
+async function startSnapshot(connection: SnapshotSqlClient): Promise<Omit<SnapshotPosition, 'gtids'>> {
+  await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+  const status = new Map<string, string>();
+  for (const row of await connection.query("SHOW SESSION STATUS LIKE 'binlog_snapshot_%'")) {
+    status.set(String(row['Variable_name']).toLowerCase(), String(row['Value']));
+  }
+  const file = status.get('binlog_snapshot_file');
+  const pos = Number(status.get('binlog_snapshot_position'));
+  if (!file || !Number.isSafeInteger(pos)) {
+    throw new BinlogdError('SOURCE_SETTINGS', 'MariaDB reports no binlog_snapshot_file/binlog_snapshot_position: the binary log must be enabled (log_bin) to snapshot');
+  }
+  return { file, pos };
 }
 
 export function quoteName(name: string): string {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareCoordinates, readOnlyNeedsBinlog, snapshotPointOf } from '../../../src/source/binlog-snapshot-point.js';
+import { compareCoordinates, snapshotPointOf } from '../../../src/source/binlog-snapshot-point.js';
 import { BinlogdError } from '../../../src/errors.js';
 
 test('binlog coordinates order by file number, then offset', () => {
@@ -19,12 +19,12 @@ test('the snapshot point comes from SHOW STATUS LIKE Binlog_snapshot_%', () => {
   assert.deepEqual(snapshotPointOf([
     { Variable_name: 'Binlog_snapshot_file', Value: 'mysql-bin.000007' },
     { Variable_name: 'Binlog_snapshot_position', Value: '2820' },
-  ], readOnlyNeedsBinlog), { file: 'mysql-bin.000007', pos: 2820 });
+  ]), { file: 'mysql-bin.000007', pos: 2820 });
 });
 
 test('no binlog behind the snapshot: an error naming read.only and log_bin', () => {
   for (const status of [[], [{ Variable_name: 'Binlog_snapshot_file', Value: '' }, { Variable_name: 'Binlog_snapshot_position', Value: '0' }]]) {
-    assert.throws(() => snapshotPointOf(status, readOnlyNeedsBinlog), (error: unknown) => {
+    assert.throws(() => snapshotPointOf(status), (error: unknown) => {
       assert.ok(error instanceof BinlogdError);
       assert.equal(error.code, 'SOURCE_SETTINGS');
       assert.match(error.message, /read\.only=true/);
