@@ -3,6 +3,7 @@
 // pipeline pause/resume so a full queue stops the server from sending more.
 import ZongJi from '@vlasky/zongji';
 import type { BinlogdError } from '../errors.js';
+import { EventPositions } from './event-positions.js';
 import { sqlError, type SqlEndpoint } from './sql-client.js';
 
 /** zongji's table description: column names/types from the TABLE_MAP event's FULL metadata. */
@@ -55,9 +56,6 @@ export interface BinlogClient {
   stop(): Promise<void>;
 }
 
-// Event length = header (19) + body (zongji's `size`) + CRC32 checksum (4, the server default).
-const HEADER_AND_CHECKSUM = 19 + 4;
-
 const TABLE_MAP: BinlogEvent = { kind: 'tablemap' };
 
 const INCLUDED_EVENTS = ['rotate', 'mariadbgtid', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'annotaterows'];
@@ -77,11 +75,11 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
   let file = '';
   let stopped = false;
   let paused = false;
+  const positions = new EventPositions();
 
-  const header = (event: any): EventHeader => ({
+  const header = (event: any, opensTransaction = false): EventHeader => ({
     file,
-    position: event.nextPosition - event.size - HEADER_AND_CHECKSUM,
-    nextPosition: event.nextPosition,
+    ...positions.of(event, opensTransaction),
     timestampMs: event.timestamp,
   });
 
@@ -97,7 +95,7 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
         file = event.binlogName;
         return { kind: 'rotate', file, position: event.position };
       case 'mariadbgtid':
-        return { kind: 'gtid', header: header(event), gtid: event.gtid, serverId: event.serverId, standalone: event.standalone };
+        return { kind: 'gtid', header: header(event, true), gtid: event.gtid, serverId: event.serverId, standalone: event.standalone };
       case 'writerows':
       case 'updaterows':
       case 'deleterows': {
