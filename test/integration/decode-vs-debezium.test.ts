@@ -1,6 +1,7 @@
 // The same rows, read from the binlog by zongji and decoded by binlogd, and captured by the real
 // Debezium connector: every column's schema and every value must be what Debezium writes, under
-// the default type-handling modes and the modes that change representations.
+// the default type-handling modes and the modes that change representations, on every MariaDB line
+// of the stack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ZongJi, { type AnyBinlogEvent, type TableMapEntry } from '@vlasky/zongji';
@@ -10,7 +11,7 @@ import { describeColumns, INFORMATION_SCHEMA_COLUMNS_QUERY, type InformationSche
 import { captureWithDebezium } from '../oracle/debezium.js';
 import { toJsonConverterField, toJsonConverterPayload } from '../support/connect-json.js';
 import { connectAsRoot } from '../support/mariadb.js';
-import { loadStackEnv, uniqueName } from '../support/stack-env.js';
+import { loadStackEnv, mariadbLines, uniqueName } from '../support/stack-env.js';
 import { DB, defaultsRows, defaultsTable, typesRows, typesTable } from '../support/column-types.js';
 
 interface Run { label: string; config: Record<string, string>; modes: Partial<TypeHandlingModes> }
@@ -31,12 +32,12 @@ const RUNS: Run[] = [
 /** One row image pair, as zongji read it. */
 interface Image { before?: Record<string, unknown>; after?: Record<string, unknown> }
 
-for (const run of RUNS) {
-  test(`decode matches Debezium under ${run.label}`, { timeout: 300_000 }, async () => {
-    const db = await connectAsRoot();
+for (const server of mariadbLines()) for (const run of RUNS) {
+  test(`${server.label}: decode matches Debezium under ${run.label}`, { timeout: 300_000 }, async () => {
+    const db = await connectAsRoot(server.port);
     const types = uniqueName('decode_types');
     const defaults = uniqueName('decode_defaults');
-    const binlog = await startBinlogReader([types, defaults]);
+    const binlog = await startBinlogReader([types, defaults], server.port);
     try {
       await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
       await db.query(typesTable(types));
@@ -46,6 +47,7 @@ for (const run of RUNS) {
       const { records } = await captureWithDebezium({
         tables: [`${DB}.${types}`, `${DB}.${defaults}`],
         config: run.config,
+        mariadbPort: server.port,
         write: async () => { for (const sql of writes) await db.query(sql); },
       });
       const modes = { ...DEFAULT_TYPE_HANDLING_MODES, ...run.modes };
@@ -92,11 +94,11 @@ async function informationSchema(db: mysql.Connection, table: string): Promise<I
 }
 
 /** zongji as the CDC user, from the end of the binlog, with the options binlogd's source uses. */
-async function startBinlogReader(tables: string[]) {
+async function startBinlogReader(tables: string[], port: number) {
   const env = loadStackEnv();
   // dateStrings: temporal values as text, keeping microseconds and zero dates; timezone 'Z':
   // TIMESTAMP printed in UTC; decimalNumbers stays off so DECIMAL arrives as exact text.
-  const zongji = new ZongJi({ ...env.mariadb, dateStrings: true, timezone: 'Z' });
+  const zongji = new ZongJi({ ...env.mariadb, port, dateStrings: true, timezone: 'Z' });
   const tableMaps = new Map<string, TableMapEntry>();
   const images = new Map<string, Image[]>(tables.map((t) => [t, []]));
   const errors: Error[] = [];

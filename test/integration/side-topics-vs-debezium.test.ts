@@ -5,11 +5,12 @@
 // tests, so only records about this test's tables (and transactions) are compared.
 // Tables are declared the way SHOW CREATE TABLE prints them (`int(11)`), which is how Debezium
 // reads a table it did not see created and how binlogd always reads tables (INFORMATION_SCHEMA).
+// On every MariaDB line of the stack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { captureWithDebezium, type DebeziumRecord } from '../oracle/debezium.js';
 import { connectAsRoot } from '../support/mariadb.js';
-import { uniqueName } from '../support/stack-env.js';
+import { mariadbLines, uniqueName, type MariaDbLine } from '../support/stack-env.js';
 import { startBinlogd } from '../support/binlogd-process.js';
 import { asJsonPayload, readAvroTopic, registeredSchema, type DecodedRecord } from '../support/avro-topic.js';
 import { fromJsonConverterSchema, type JsonConverterSchema } from '../support/connect-from-json.js';
@@ -17,8 +18,12 @@ import { buildAvroSchema } from '../../src/serialize/avro-schema.js';
 
 const DB = 'binlogd_test';
 
-test('schema changes, transactions, heartbeats, truncates and column mappers as Debezium writes them', { timeout: 300_000 }, async () => {
-  const db = await connectAsRoot();
+for (const server of mariadbLines()) {
+  test(`${server.label}: schema changes, transactions, heartbeats, truncates and column mappers as Debezium writes them`, { timeout: 300_000 }, () => compareSideTopics(server));
+}
+
+async function compareSideTopics(server: MariaDbLine): Promise<void> {
+  const db = await connectAsRoot(server.port);
   const n = { main: uniqueName('main'), second: uniqueName('second'), later: uniqueName('later'), other: uniqueName('other'), x1: uniqueName('x1'), x2: uniqueName('x2'),
     x3: uniqueName('x3'), x4: uniqueName('x4'), x5: uniqueName('x5'), db: uniqueName('db') };
   const t = (name: keyof typeof n) => `${DB}.${n[name]}`;
@@ -46,11 +51,12 @@ test('schema changes, transactions, heartbeats, truncates and column mappers as 
   };
   const prefix = uniqueName('bd');
   let uncapturedGtid = '';
-  const binlogd = await startBinlogd({ name: prefix, config: { ...config, 'table.include.list': captured.map((c) => c.replace('.', '\\.')).join(','), 'topic.prefix': prefix } });
+  const binlogd = await startBinlogd({ name: prefix, config: { ...config, 'table.include.list': captured.map((c) => c.replace('.', '\\.')).join(','), 'topic.prefix': prefix, 'database.port': String(server.port) } });
   try {
     const capture = await captureWithDebezium({
       tables: captured,
       config,
+      mariadbPort: server.port,
       topics: (p) => [p, `${p}.transaction`, `__debezium-heartbeat.${p}`],
       timeoutMs: 120_000,
       write: async () => {
@@ -124,7 +130,7 @@ test('schema changes, transactions, heartbeats, truncates and column mappers as 
     await db.end();
     assert.equal(code, 0, 'binlogd exits 0 on SIGTERM');
   }
-});
+}
 
 /** Key, value (after `normalize` on both sides), registered schemas and headers (but the run id). */
 async function compareRecord(where: string, ours: DecodedRecord, theirs: DebeziumRecord, normalize: (v: Record<string, any>) => unknown): Promise<void> {

@@ -3,12 +3,13 @@
 // its snapshot markers (first, first_in_data_collection, true, last_in_data_collection, last), the
 // headers, and the registered schemas. Allowed differences: processing timestamps,
 // source.version, the topic prefix, the run id header, and the binlog position (Debezium reads
-// SHOW MASTER STATUS while other tests write; binlogd the snapshot's own position).
+// SHOW MASTER STATUS while other tests write; binlogd the snapshot's own position). On every MariaDB
+// line of the stack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { captureWithDebezium } from '../oracle/debezium.js';
 import { connectAsRoot } from '../support/mariadb.js';
-import { uniqueName } from '../support/stack-env.js';
+import { mariadbLines, uniqueName, type MariaDbLine } from '../support/stack-env.js';
 import { startBinlogd } from '../support/binlogd-process.js';
 import { readAvroTopic } from '../support/avro-topic.js';
 import { compareRecords } from '../support/debezium-compare.js';
@@ -20,8 +21,12 @@ import { DB, defaultsRows, defaultsTable as fullDefaultsTable, typesRows, typesT
 const defaultsTable = (t: string, outOfDay: boolean) => fullDefaultsTable(t, outOfDay)
   .replace("j JSON NOT NULL DEFAULT '{}', ", '').replace('biu BIGINT UNSIGNED NOT NULL DEFAULT 18446744073709551615,', '');
 
-test('binlogd snapshots what Debezium snapshots, record for record', { timeout: 300_000 }, async () => {
-  const db = await connectAsRoot();
+for (const server of mariadbLines()) {
+  test(`${server.label}: binlogd snapshots what Debezium snapshots, record for record`, { timeout: 300_000 }, () => compareSnapshots(server));
+}
+
+async function compareSnapshots(server: MariaDbLine): Promise<void> {
+  const db = await connectAsRoot(server.port);
   const names = { types: uniqueName('ss_types'), keyless: uniqueName('ss_keyless'), defaults: uniqueName('ss_defaults'), odd: uniqueName('ss_odd'), empty: uniqueName('ss_empty') };
   const tables = [names.types, names.keyless, names.defaults, names.odd, names.empty].map((t) => `${DB}.${t}`);
   await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
@@ -43,8 +48,8 @@ test('binlogd snapshots what Debezium snapshots, record for record', { timeout: 
   const include = tables.map((t) => t.replace('.', '\\.')).join(',');
   let binlogd: Awaited<ReturnType<typeof startBinlogd>> | undefined;
   try {
-    const capture = await captureWithDebezium({ tables, snapshot: true, write: async () => undefined, timeoutMs: 180_000 });
-    binlogd = await startBinlogd({ name: prefix, config: { 'topic.prefix': prefix, 'snapshot.mode': 'initial', 'table.include.list': include }, timeoutMs: 120_000 });
+    const capture = await captureWithDebezium({ tables, snapshot: true, mariadbPort: server.port, write: async () => undefined, timeoutMs: 180_000 });
+    binlogd = await startBinlogd({ name: prefix, config: { 'topic.prefix': prefix, 'snapshot.mode': 'initial', 'table.include.list': include, 'database.port': String(server.port) }, timeoutMs: 120_000 });
     const markers: string[] = [];
     const differences: string[] = [];
     const quirks = new Set<string>();
@@ -67,4 +72,4 @@ test('binlogd snapshots what Debezium snapshots, record for record', { timeout: 
     await db.query(`DROP TABLE IF EXISTS ${tables.join(', ')}`);
     await db.end();
   }
-});
+}

@@ -2,11 +2,12 @@
 // itself, compared record by record — topic, key, op, before/after, source position, headers, and
 // the registered Avro schemas against what the AvroConverter would register for Debezium's schemas.
 // Allowed differences: processing timestamps, source.version, the topic prefix, the run id header.
+// On every MariaDB line of the stack, both connectors reading the same server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { captureWithDebezium, type DebeziumRecord } from '../oracle/debezium.js';
 import { connectAsRoot } from '../support/mariadb.js';
-import { uniqueName } from '../support/stack-env.js';
+import { mariadbLines, uniqueName, type MariaDbLine } from '../support/stack-env.js';
 import { startBinlogd } from '../support/binlogd-process.js';
 import { asJsonPayload, readAvroTopic, registeredSchema, type DecodedRecord } from '../support/avro-topic.js';
 import { fromJsonConverterSchema, type JsonConverterSchema } from '../support/connect-from-json.js';
@@ -49,8 +50,8 @@ interface Comparison {
 }
 
 /** Captures the same writes with binlogd and with Debezium and compares every record. */
-async function compareWithDebezium(comparison: Comparison): Promise<void> {
-  const db = await connectAsRoot();
+async function compareWithDebezium(server: MariaDbLine, comparison: Comparison): Promise<void> {
+  const db = await connectAsRoot(server.port);
   const names = Object.fromEntries(Object.keys(comparison.tables).map((name) => [name, uniqueName(name)]));
   const qualified = (name: string) => `${DB}.${names[name]}`;
   const prefix = uniqueName('bd');
@@ -61,9 +62,9 @@ async function compareWithDebezium(comparison: Comparison): Promise<void> {
   const config = Object.fromEntries(Object.entries(comparison.config ?? {}).map(([k, v]) => [k, v.replaceAll('%DB', DB).replace(/%(\w+)/g, (_, n: string) => names[n] ?? n)]));
   const filters: Record<string, string> = config['table.exclude.list'] === undefined ? { 'table.include.list': include } : {};
   // Streaming only, like the Debezium side (captureWithDebezium takes no data snapshot).
-  const binlogd = await startBinlogd({ name: prefix, config: { 'snapshot.mode': 'no_data', ...filters, ...config, 'topic.prefix': prefix } });
+  const binlogd = await startBinlogd({ name: prefix, config: { 'snapshot.mode': 'no_data', ...filters, ...config, 'topic.prefix': prefix, 'database.port': String(server.port) } });
   try {
-    const capture = await captureWithDebezium({ tables, config, write: () => comparison.write(db, qualified) });
+    const capture = await captureWithDebezium({ tables, config, mariadbPort: server.port, write: () => comparison.write(db, qualified) });
     for (const table of tables) {
       const expected = capture.records.filter((r) => r.topic === `${capture.topicPrefix}.${table}`);
       const actual = await readAvroTopic(`${prefix}.${table}`, expected.length, expected.length === 0 ? 3000 : 30_000);
@@ -78,49 +79,51 @@ async function compareWithDebezium(comparison: Comparison): Promise<void> {
   }
 }
 
-test('binlogd writes what Debezium writes, record for record', { timeout: 240_000 }, () => compareWithDebezium({
-  tables: { types: TYPES_TABLE, keyless: '(a INT, b VARCHAR(10))' },
-  write: async (db, table) => {
-    await db.query(INSERT_TYPES.replace(`${DB}.%T`, table('types')));
-    await db.query(`UPDATE ${table('types')} SET v = CONCAT(v, '!'), price = price + 1 WHERE id IN (1, 2)`);
-    await db.query(`UPDATE ${table('types')} SET id = 100 WHERE id = 1`);
-    await db.query(`DELETE FROM ${table('types')} WHERE id = 2`);
-    await db.query(`BEGIN; INSERT INTO ${table('keyless')} VALUES (1, 'x'), (1, 'y'); UPDATE ${table('keyless')} SET b = 'z' WHERE b = 'x';
-      DELETE FROM ${table('keyless')} WHERE b = 'y'; COMMIT`);
-    await db.query(`ALTER TABLE ${table('types')} ADD COLUMN extra VARCHAR(10) DEFAULT 'added', DROP COLUMN note`);
-    await db.query(`INSERT INTO ${table('types')} (id, extra) VALUES (4, 'after')`);
-    await db.query(`UPDATE ${table('types')} SET extra = NULL WHERE id = 100`);
-  },
-}));
+for (const server of mariadbLines()) {
+  test(`${server.label}: binlogd writes what Debezium writes, record for record`, { timeout: 240_000 }, () => compareWithDebezium(server, {
+    tables: { types: TYPES_TABLE, keyless: '(a INT, b VARCHAR(10))' },
+    write: async (db, table) => {
+      await db.query(INSERT_TYPES.replace(`${DB}.%T`, table('types')));
+      await db.query(`UPDATE ${table('types')} SET v = CONCAT(v, '!'), price = price + 1 WHERE id IN (1, 2)`);
+      await db.query(`UPDATE ${table('types')} SET id = 100 WHERE id = 1`);
+      await db.query(`DELETE FROM ${table('types')} WHERE id = 2`);
+      await db.query(`BEGIN; INSERT INTO ${table('keyless')} VALUES (1, 'x'), (1, 'y'); UPDATE ${table('keyless')} SET b = 'z' WHERE b = 'x';
+        DELETE FROM ${table('keyless')} WHERE b = 'y'; COMMIT`);
+      await db.query(`ALTER TABLE ${table('types')} ADD COLUMN extra VARCHAR(10) DEFAULT 'added', DROP COLUMN note`);
+      await db.query(`INSERT INTO ${table('types')} (id, extra) VALUES (4, 'after')`);
+      await db.query(`UPDATE ${table('types')} SET extra = NULL WHERE id = 100`);
+    },
+  }));
 
-test('the same with transaction metadata, column and table filters, key columns and handling modes', { timeout: 240_000 }, () => compareWithDebezium({
-  tables: {
-    orders: '(id INT PRIMARY KEY, code VARCHAR(10) NOT NULL UNIQUE, secret VARCHAR(20), total DECIMAL(12,2), big BIGINT UNSIGNED, raw VARBINARY(8))',
-    items: '(order_id INT NOT NULL, line INT NOT NULL, qty INT, UNIQUE KEY ol (order_id, line))',
-    ignored: '(id INT PRIMARY KEY)',
-  },
-  config: {
-    'table.exclude.list': '%DB\\.%ignored',
-    'database.include.list': '%DB',
-    'column.exclude.list': '%DB\\.%orders\\.secret',
-    'message.key.columns': '%DB.%orders:code',
-    'provide.transaction.metadata': 'true',
-    'tombstones.on.delete': 'false',
-    'decimal.handling.mode': 'string',
-    'bigint.unsigned.handling.mode': 'precise',
-    'binary.handling.mode': 'base64',
-  },
-  write: async (db, table) => {
-    await db.query(`BEGIN;
-      INSERT INTO ${table('orders')} VALUES (1, 'A-1', 's1', 10.50, 18446744073709551615, 0x0102), (2, 'A-2', 's2', 0.01, 0, NULL);
-      INSERT INTO ${table('items')} VALUES (1, 1, 3), (1, 2, 4), (2, 1, 1);
-      INSERT INTO ${table('ignored')} VALUES (1);
-      UPDATE ${table('orders')} SET total = total * 2, code = 'B-1' WHERE id = 1;
-      COMMIT`);
-    await db.query(`DELETE FROM ${table('items')} WHERE order_id = 1`);
-    await db.query(`UPDATE ${table('items')} SET qty = NULL`);
-  },
-}));
+  test(`${server.label}: the same with transaction metadata, column and table filters, key columns and handling modes`, { timeout: 240_000 }, () => compareWithDebezium(server, {
+    tables: {
+      orders: '(id INT PRIMARY KEY, code VARCHAR(10) NOT NULL UNIQUE, secret VARCHAR(20), total DECIMAL(12,2), big BIGINT UNSIGNED, raw VARBINARY(8))',
+      items: '(order_id INT NOT NULL, line INT NOT NULL, qty INT, UNIQUE KEY ol (order_id, line))',
+      ignored: '(id INT PRIMARY KEY)',
+    },
+    config: {
+      'table.exclude.list': '%DB\\.%ignored',
+      'database.include.list': '%DB',
+      'column.exclude.list': '%DB\\.%orders\\.secret',
+      'message.key.columns': '%DB.%orders:code',
+      'provide.transaction.metadata': 'true',
+      'tombstones.on.delete': 'false',
+      'decimal.handling.mode': 'string',
+      'bigint.unsigned.handling.mode': 'precise',
+      'binary.handling.mode': 'base64',
+    },
+    write: async (db, table) => {
+      await db.query(`BEGIN;
+        INSERT INTO ${table('orders')} VALUES (1, 'A-1', 's1', 10.50, 18446744073709551615, 0x0102), (2, 'A-2', 's2', 0.01, 0, NULL);
+        INSERT INTO ${table('items')} VALUES (1, 1, 3), (1, 2, 4), (2, 1, 1);
+        INSERT INTO ${table('ignored')} VALUES (1);
+        UPDATE ${table('orders')} SET total = total * 2, code = 'B-1' WHERE id = 1;
+        COMMIT`);
+      await db.query(`DELETE FROM ${table('items')} WHERE order_id = 1`);
+      await db.query(`UPDATE ${table('items')} SET qty = NULL`);
+    },
+  }));
+}
 
 async function compareRecords(table: string, expected: DebeziumRecord[], actual: DecodedRecord[], theirPrefix: string, ourPrefix: string): Promise<void> {
   const rename = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll(theirPrefix, ourPrefix)) as T;

@@ -41,6 +41,11 @@ export interface CaptureOptions {
    * streaming; default: no data snapshot (no_data).
    */
   snapshot?: boolean;
+  /**
+   * The MariaDB the connector reads (a release line of the stack, same host and accounts as the
+   * main server); default: the main server. The Connect worker is shared, so each connector names its server.
+   */
+  mariadbPort?: number;
 }
 
 export interface CaptureProgress {
@@ -60,8 +65,9 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   const env = loadStackEnv();
+  const mariadbPort = options.mariadbPort ?? env.mariadb.port;
   startOracle();
-  const db = await connectAsRoot();
+  const db = await connectAsRoot(mariadbPort);
   await db.query(`CREATE DATABASE IF NOT EXISTS binlogd_oracle;
     CREATE TABLE IF NOT EXISTS ${MARKER_TABLE} (id BIGINT AUTO_INCREMENT PRIMARY KEY, token VARCHAR(64))`);
 
@@ -99,7 +105,7 @@ export async function captureWithDebezium(options: CaptureOptions): Promise<Capt
       config: {
         'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
         'database.hostname': env.mariadb.host,
-        'database.port': String(env.mariadb.port),
+        'database.port': String(mariadbPort),
         'database.user': env.mariadb.user,
         'database.password': env.mariadb.password,
         'database.server.id': String(200_000 + Math.floor(Math.random() * 800_000)),

@@ -20,6 +20,23 @@ export interface StackEnv {
   mariadbRoot: { host: string; port: number; user: string; password: string };
   /** A second server running our users' CDC settings: gtid_domain_id=1, log_bin_compress=ON. */
   mariadbUserExamplePort: number;
+  /** A Kafka of the 4.x line (transactions v2) beside the 3.9 one. */
+  kafka4Brokers: string[];
+  /** A MariaDB of the 11.4 line with the main server's settings and accounts, same host. */
+  mariadb11Port: number;
+}
+
+/** One Kafka release line of the stack, for tests that run against each. */
+export interface KafkaLine {
+  /** Names the line in test titles, e.g. `Kafka 4.4`. */
+  label: string;
+  brokers: string[];
+}
+
+/** One MariaDB release line of the stack (same host and accounts as the main server). */
+export interface MariaDbLine {
+  label: string;
+  port: number;
 }
 
 /** Reads `.stack/env`, written by `npm run stack:up`. */
@@ -33,7 +50,7 @@ export function loadStackEnv(): StackEnv {
   }
   const get = (name: string): string => {
     const value = vars.get(name);
-    if (value === undefined) throw new Error(`${file} has no ${name}`);
+    if (value === undefined) throw new Error(`${file} has no ${name}: run 'npm run stack:up' to start the missing services and rewrite it`);
     return value;
   };
   const host = get('MARIADB_HOST');
@@ -44,7 +61,21 @@ export function loadStackEnv(): StackEnv {
     mariadb: { host, port, user: get('MARIADB_USER'), password: get('MARIADB_PASSWORD') },
     mariadbRoot: { host, port, user: get('MARIADB_ROOT_USER'), password: get('MARIADB_ROOT_PASSWORD') },
     mariadbUserExamplePort: Number(get('MARIADB_USER_EXAMPLE_PORT')),
+    kafka4Brokers: get('KAFKA4_BROKERS').split(','),
+    mariadb11Port: Number(get('MARIADB11_PORT')),
   };
+}
+
+/** The Kafka lines the exactly-once and crash tests run against (versions: test/stack/maven). */
+export function kafkaLines(): KafkaLine[] {
+  const env = loadStackEnv();
+  return [{ label: 'Kafka 3.9', brokers: env.kafkaBrokers }, { label: 'Kafka 4.4', brokers: env.kafka4Brokers }];
+}
+
+/** The MariaDB lines the Debezium comparisons run against. */
+export function mariadbLines(): MariaDbLine[] {
+  const env = loadStackEnv();
+  return [{ label: 'MariaDB 10.11', port: env.mariadb.port }, { label: 'MariaDB 11.4', port: env.mariadb11Port }];
 }
 
 /** A name no other test run has used: topics and schemas persist between runs. */
