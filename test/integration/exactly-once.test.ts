@@ -2,11 +2,12 @@
 // exactly once by default (each Kafka transaction carries its records and the offset that covers
 // them, and readAvroTopic's kafkajs consumer reads read_committed — kafkajs' default isolation
 // level, consumer/index.js), at least once with exactly.once.support=false, and a second instance
-// of the same connector fencing the first.
+// of the same connector fencing the first. Each runs against every Kafka line of the stack (3.9, and
+// 4.x with transactions v2, where every transaction bumps the producer epoch).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectAsRoot } from '../support/mariadb.js';
-import { uniqueName } from '../support/stack-env.js';
+import { kafkaLines, uniqueName, type KafkaLine } from '../support/stack-env.js';
 import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
 import { readAvroTopic, type DecodedRecord } from '../support/avro-topic.js';
 import { assertAtLeastOnce, assertExactlyOnce, changes, commit, kill, sleep, waitUntilCovered, Workload } from '../support/change-workload.js';
@@ -17,6 +18,7 @@ interface CrashRun {
   workload: Workload;
   topics: [string, string];
   kills: number;
+  brokers: string[];
 }
 
 /**
@@ -25,7 +27,8 @@ interface CrashRun {
  * 300–1500 ms of streaming and restarted at once, `kills` times at least. A last instance catches
  * up and stops cleanly.
  */
-async function crashLoop(options: { prefix: string; kills: number; transactions: number; config?: Record<string, string> }, check: (run: CrashRun) => Promise<void>): Promise<void> {
+async function crashLoop(options: { prefix: string; kills: number; transactions: number; kafka: KafkaLine; config?: Record<string, string> }, check: (run: CrashRun) => Promise<void>): Promise<void> {
+  const brokers = options.kafka.brokers;
   const db = await connectAsRoot();
   const name = uniqueName(options.prefix);
   const tables = [`${DB}.${name}_a`, `${DB}.${name}_b`] as const;
@@ -41,11 +44,11 @@ async function crashLoop(options: { prefix: string; kills: number; transactions:
   const workload = new Workload(tables);
   let proc: BinlogdProcess | undefined;
   try {
-    proc = await startBinlogd({ name, config });
+    proc = await startBinlogd({ name, config, kafkaBrokers: brokers });
     // Both tables get a row, so both topics exist and an offset is stored before the first kill.
     await commit(db, [...workload.build(0), ...workload.build(1)]);
-    await readAvroTopic(topics[0], workload.expected[0].length, 60_000);
-    await readAvroTopic(topics[1], workload.expected[1].length, 60_000);
+    await readAvroTopic(topics[0], workload.expected[0].length, 60_000, brokers);
+    await readAvroTopic(topics[1], workload.expected[1].length, 60_000, brokers);
 
     let writing = true;
     const writer = (async () => {
@@ -63,14 +66,14 @@ async function crashLoop(options: { prefix: string; kills: number; transactions:
       await sleep(300 + Math.random() * 1200);
       await kill(proc);
       kills++;
-      proc = await startBinlogd({ name, config, timeoutMs: 60_000 });
+      proc = await startBinlogd({ name, config, timeoutMs: 60_000, kafkaBrokers: brokers });
     }
     await writer;
 
-    await waitUntilCovered(topics[0], workload.expected[0]);
-    await waitUntilCovered(topics[1], workload.expected[1]);
+    await waitUntilCovered(topics[0], workload.expected[0], brokers);
+    await waitUntilCovered(topics[1], workload.expected[1], brokers);
     assert.equal(await proc.stop(), 0, 'the last instance stops cleanly');
-    await check({ workload, topics, kills });
+    await check({ workload, topics, kills, brokers });
   } finally {
     if (proc !== undefined) await kill(proc);
     await db.query(`DROP TABLE IF EXISTS ${tables[0]}, ${tables[1]}`);
@@ -78,19 +81,27 @@ async function crashLoop(options: { prefix: string; kills: number; transactions:
   }
 }
 
-test('SIGKILLed 20 times while writing: every change exactly once, in commit order, nothing else', { timeout: 300_000 }, async () => {
-  await crashLoop({ prefix: 'eos_crash', kills: 20, transactions: 60 }, async ({ workload, topics }) => {
-    for (const t of [0, 1] as const) await assertExactlyOnce(topics[t], workload.expected[t]);
-  });
-});
+for (const [index, kafka] of kafkaLines().entries()) {
+  // The main line takes the full run; each further line a shorter one (a kill costs a restart of
+  // a few seconds), which keeps the suite's time while every line still sees several kills.
+  const run = index === 0 ? { eos: { kills: 20, transactions: 60 }, alo: { kills: 5, transactions: 30 } } : { eos: { kills: 8, transactions: 24 }, alo: { kills: 3, transactions: 16 } };
 
-test('SIGKILLed with exactly.once.support=false: every change at least once, in commit order', { timeout: 240_000 }, async () => {
-  await crashLoop({ prefix: 'alo_crash', kills: 5, transactions: 30, config: { 'exactly.once.support': 'false' } }, async ({ workload, topics }) => {
-    for (const t of [0, 1] as const) await assertAtLeastOnce(topics[t], workload.expected[t]);
+  test(`${kafka.label}: SIGKILLed ${run.eos.kills} times while writing: every change exactly once, in commit order, nothing else`, { timeout: 300_000 }, async () => {
+    await crashLoop({ prefix: 'eos_crash', ...run.eos, kafka }, async ({ workload, topics, brokers }) => {
+      for (const t of [0, 1] as const) await assertExactlyOnce(topics[t], workload.expected[t], brokers);
+    });
   });
-});
 
-test('a second instance of the connector fences the first, which fails with KAFKA_FENCED and stops writing', { timeout: 180_000 }, async () => {
+  test(`${kafka.label}: SIGKILLed with exactly.once.support=false: every change at least once, in commit order`, { timeout: 240_000 }, async () => {
+    await crashLoop({ prefix: 'alo_crash', ...run.alo, kafka, config: { 'exactly.once.support': 'false' } }, async ({ workload, topics, brokers }) => {
+      for (const t of [0, 1] as const) await assertAtLeastOnce(topics[t], workload.expected[t], brokers);
+    });
+  });
+
+  test(`${kafka.label}: a second instance of the connector fences the first, which fails with KAFKA_FENCED and stops writing`, { timeout: 180_000 }, () => fenced(kafka.brokers));
+}
+
+async function fenced(brokers: string[]): Promise<void> {
   const db = await connectAsRoot();
   const name = uniqueName('eos_fence');
   const table = `${DB}.${name}`;
@@ -102,12 +113,12 @@ test('a second instance of the connector fences the first, which fails with KAFK
   const ids = (records: readonly DecodedRecord[]) => changes(records).map((c) => c.id);
   const processes: BinlogdProcess[] = [];
   try {
-    const first = await startBinlogd({ name, config });
+    const first = await startBinlogd({ name, config, kafkaBrokers: brokers });
     processes.push(first);
     await insert(1, 10);
-    await readAvroTopic(topic, 10, 60_000);
+    await readAvroTopic(topic, 10, 60_000, brokers);
 
-    const second = await startBinlogd({ name, config });
+    const second = await startBinlogd({ name, config, kafkaBrokers: brokers });
     processes.push(second);
     await insert(11, 20);
     await insert(21, 30);
@@ -119,9 +130,9 @@ test('a second instance of the connector fences the first, which fails with KAFK
 
     // Written after the fence: only the second instance may write them.
     await insert(31, 40);
-    const records = await readAvroTopic(topic, 40, 60_000);
+    const records = await readAvroTopic(topic, 40, 60_000, brokers);
     await sleep(1000);
-    const again = await readAvroTopic(topic, 40, 60_000);
+    const again = await readAvroTopic(topic, 40, 60_000, brokers);
     assert.deepEqual(ids(again), Array.from({ length: 40 }, (_, i) => i + 1), 'every row exactly once, in order');
     assert.equal(records.length, 40);
   } finally {
@@ -129,4 +140,4 @@ test('a second instance of the connector fences the first, which fails with KAFK
     await db.query(`DROP TABLE IF EXISTS ${table}`);
     await db.end();
   }
-});
+}

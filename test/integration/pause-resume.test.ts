@@ -1,10 +1,11 @@
 // PUT pause stops reading the binlog while MariaDB keeps being written: nothing reaches Kafka until
-// PUT resume, after which every change arrives exactly once, in commit order (read_committed).
+// PUT resume, after which every change arrives exactly once, in commit order (read_committed). On
+// every Kafka line of the stack; at-least-once on the main one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
 import { connectAsRoot } from '../support/mariadb.js';
-import { loadStackEnv, uniqueName } from '../support/stack-env.js';
+import { kafkaLines, uniqueName, type KafkaLine } from '../support/stack-env.js';
 import { startBinlogd } from '../support/binlogd-process.js';
 import { readAvroTopic } from '../support/avro-topic.js';
 import { ChangeWriter, changesOf } from '../support/change-writer.js';
@@ -22,23 +23,29 @@ async function endOffset(kafka: Kafka, topic: string): Promise<number> {
   }
 }
 
-for (const delivery of ['requested', 'false'] as const) {
-  test(`pause during writes: nothing reaches Kafka; resume: every change exactly once (exactly.once.support=${delivery})`, { timeout: 240_000 }, async () => {
-    const env = loadStackEnv();
-    const kafka = new Kafka({ brokers: env.kafkaBrokers, clientId: 'pause-test', logLevel: logLevel.NOTHING });
+const [mainLine, ...otherLines] = kafkaLines();
+const runs: Array<{ line: KafkaLine; delivery: 'requested' | 'false' }> = [
+  { line: mainLine!, delivery: 'requested' }, { line: mainLine!, delivery: 'false' },
+  ...otherLines.map((line) => ({ line, delivery: 'requested' as const })),
+];
+
+for (const { line, delivery } of runs) {
+  test(`${line.label}: pause during writes: nothing reaches Kafka; resume: every change exactly once (exactly.once.support=${delivery})`, { timeout: 240_000 }, async () => {
+    const brokers = line.brokers;
+    const kafka = new Kafka({ brokers, clientId: 'pause-test', logLevel: logLevel.NOTHING });
     const db = await connectAsRoot();
     const writerDb = await connectAsRoot();
     const name = uniqueName('pause');
     const table = `${DB}.${name}`;
     const topic = `${name}.${table}`;
     await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}; CREATE TABLE ${table} (id INT PRIMARY KEY, v VARCHAR(20))`);
-    const daemon = await startBinlogd({ name, config: { 'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'), 'snapshot.mode': 'no_data', 'exactly.once.support': delivery } });
+    const daemon = await startBinlogd({ name, config: { 'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'), 'snapshot.mode': 'no_data', 'exactly.once.support': delivery }, kafkaBrokers: brokers });
     const writer = new ChangeWriter(writerDb, table);
     let writing = true;
     let load: Promise<void> | undefined;
     try {
       await writer.transaction();
-      await readAvroTopic(topic, writer.expected.length, 60_000);
+      await readAvroTopic(topic, writer.expected.length, 60_000, brokers);
 
       load = writer.run(() => !writing, 20);
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -62,10 +69,10 @@ for (const delivery of ['requested', 'false'] as const) {
       await load;
 
       const expected = writer.expected;
-      const records = changesOf(await readAvroTopic(topic, expected.length, 90_000));
+      const records = changesOf(await readAvroTopic(topic, expected.length, 90_000, brokers));
       assert.equal(records.length, expected.length, `${records.length} records for ${expected.length} changes`);
       assert.deepEqual(records, expected, 'every change exactly once, in commit order');
-      console.log(`pause/resume (${delivery}): ${writer.transactions} transactions, ${expected.length} records, ${writer.transactions - writtenAtPause} transactions written around the pause`);
+      console.log(`${line.label} pause/resume (${delivery}): ${writer.transactions} transactions, ${expected.length} records, ${writer.transactions - writtenAtPause} transactions written around the pause`);
     } finally {
       writing = false;
       await load?.catch(() => undefined);

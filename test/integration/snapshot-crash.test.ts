@@ -1,11 +1,12 @@
 // SIGKILL in the middle of the snapshot of a larger table: the restarted connector resumes from
 // the last chunk its offsets committed (not from zero), and the topic, read committed, ends with
-// every row exactly once (at least once, with at-least-once delivery).
+// every row exactly once (at least once, with at-least-once delivery). The SIGKILL case runs on every
+// Kafka line of the stack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
 import { connectAsRoot } from '../support/mariadb.js';
-import { loadStackEnv, uniqueName } from '../support/stack-env.js';
+import { kafkaLines, loadStackEnv, uniqueName } from '../support/stack-env.js';
 import { startBinlogd } from '../support/binlogd-process.js';
 import { asJsonPayload } from '../support/avro-topic.js';
 import { readTopicUntil, replayChanges } from '../support/change-replay.js';
@@ -15,13 +16,15 @@ const DB = 'binlogd_test';
 const ROWS_EXACTLY_ONCE = 150_000;
 const ROWS_AT_LEAST_ONCE = 400_000;
 
-test('a snapshot killed midway resumes from its last chunk and ends with every row exactly once', { timeout: 600_000 }, () => interruptedSnapshot('SIGKILL'));
+for (const kafka of kafkaLines()) {
+  test(`${kafka.label}: a snapshot killed midway resumes from its last chunk and ends with every row exactly once`, { timeout: 600_000 }, () => interruptedSnapshot('SIGKILL', true, kafka.brokers));
+}
 
 test('SIGTERM during a snapshot: exit 0 within 10 s; the restart resumes from the last chunk, every row exactly once', { timeout: 600_000 }, () => interruptedSnapshot('SIGTERM'));
 
 test('at-least-once: a snapshot killed midway resumes from the last offset stored, every row at least once', { timeout: 600_000 }, () => interruptedSnapshot('SIGKILL', false));
 
-async function interruptedSnapshot(signal: 'SIGKILL' | 'SIGTERM', exactlyOnce = true): Promise<void> {
+async function interruptedSnapshot(signal: 'SIGKILL' | 'SIGTERM', exactlyOnce = true, brokers = loadStackEnv().kafkaBrokers): Promise<void> {
   const ROWS = exactlyOnce ? ROWS_EXACTLY_ONCE : ROWS_AT_LEAST_ONCE;
   const db = await connectAsRoot();
   const table = uniqueName('snap_crash');
@@ -35,12 +38,12 @@ async function interruptedSnapshot(signal: 'SIGKILL' | 'SIGTERM', exactlyOnce = 
   await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
   await db.query(`CREATE TABLE ${qualified} (id INT PRIMARY KEY, a VARCHAR(40), b BIGINT, c DATETIME(6))`);
   await db.query(`INSERT INTO ${qualified} SELECT seq, CONCAT('value ', seq), seq * 7, '2024-01-01 00:00:00' + INTERVAL seq SECOND FROM ${DB}.seq_1_to_${ROWS}`);
-  const kafka = new Kafka({ brokers: loadStackEnv().kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   let second: Awaited<ReturnType<typeof startBinlogd>> | undefined;
   try {
-    const first = await startBinlogd({ name, config, readyMessage: /^snapshot started/, timeoutMs: 120_000 });
+    const first = await startBinlogd({ name, config, readyMessage: /^snapshot started/, timeoutMs: 120_000, kafkaBrokers: brokers });
     // Kill once a good part of the table is in the topic (uncommitted records count here too) and,
     // at least once, an offset was stored (every second).
     const deadline = Date.now() + 300_000;
@@ -61,13 +64,13 @@ async function interruptedSnapshot(signal: 'SIGKILL' | 'SIGTERM', exactlyOnce = 
       console.log(`SIGTERM during the snapshot: exit 0 after ${seconds.toFixed(2)} s`);
     }
 
-    second = await startBinlogd({ name, config, timeoutMs: 300_000 });
+    second = await startBinlogd({ name, config, timeoutMs: 300_000, kafkaBrokers: brokers });
     const resumed = second.logs.find((l) => l['msg'] === 'resuming the snapshot from its last emitted rows');
     assert.ok(resumed, 'the second run resumed the snapshot');
     const completed = second.logs.find((l) => l['msg'] === 'snapshot completed');
     assert.ok(completed && Number(completed['rows']) < ROWS, `the second run read only what was left (${String(completed?.['rows'])} rows)`);
 
-    const records = await readTopicUntil(topic, (r) => (asJsonPayload(r.value) as { source?: { snapshot?: string } } | null)?.source?.snapshot === 'last', ROWS, 300_000);
+    const records = await readTopicUntil(topic, (r) => (asJsonPayload(r.value) as { source?: { snapshot?: string } } | null)?.source?.snapshot === 'last', ROWS, 300_000, brokers);
     if (exactlyOnce) {
       const replay = replayChanges(records, (row) => String(row['id']));
       assert.equal(replay.snapshotRows, ROWS, 'every row once');

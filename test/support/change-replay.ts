@@ -46,11 +46,11 @@ export function replayChanges(records: readonly DecodedRecord[], keyOf: (row: Re
 }
 
 /** Reads a topic until a record satisfies `done` (records arrive in order on one partition). */
-export async function readTopicUntil(topic: string, done: (record: DecodedRecord) => boolean, atLeast: number, timeoutMs: number): Promise<DecodedRecord[]> {
+export async function readTopicUntil(topic: string, done: (record: DecodedRecord) => boolean, atLeast: number, timeoutMs: number, brokers?: string[]): Promise<DecodedRecord[]> {
   const deadline = Date.now() + timeoutMs;
   let count = atLeast;
   for (;;) {
-    const records = await readAvroTopic(topic, count, Math.max(5_000, Math.min(30_000, deadline - Date.now())));
+    const records = await readAvroTopic(topic, count, Math.max(5_000, Math.min(30_000, deadline - Date.now())), brokers);
     if (records.some(done)) return records;
     if (Date.now() > deadline) throw new Error(`${topic}: the expected last record did not arrive (${records.length} records read)`);
     count = records.length + 1;

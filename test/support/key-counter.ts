@@ -27,8 +27,8 @@ export function keyId(key: Buffer): number {
 }
 
 /** Counts a topic's records per key id (read_committed) until `rows` distinct ids came and then 2 s of quiet. */
-export async function countKeys(topic: string, rows: number, onProgress: (distinct: number) => void, timeoutMs: number) {
-  const kafka = new Kafka({ brokers: loadStackEnv().kafkaBrokers, clientId: 'large-tx-counter', logLevel: logLevel.NOTHING });
+export async function countKeys(topic: string, rows: number, onProgress: (distinct: number) => void, timeoutMs: number, brokers?: string[]) {
+  const kafka = new Kafka({ brokers: brokers ?? loadStackEnv().kafkaBrokers, clientId: 'large-tx-counter', logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: uniqueName('large_tx'), maxBytes: 16 << 20 });
   const seen = new Uint8Array(rows + 1);
   let records = 0;
