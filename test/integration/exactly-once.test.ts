@@ -84,7 +84,8 @@ async function crashLoop(options: { prefix: string; kills: number; transactions:
 for (const [index, kafka] of kafkaLines().entries()) {
   // The main line takes the full run; each further line a shorter one (a kill costs a restart of
   // a few seconds), which keeps the suite's time while every line still sees several kills.
-  const run = index === 0 ? { eos: { kills: 20, transactions: 60 }, alo: { kills: 5, transactions: 30 } } : { eos: { kills: 8, transactions: 24 }, alo: { kills: 3, transactions: 16 } };
+  const main = index === 0;
+  const run = main ? { eos: { kills: 20, transactions: 60 } } : { eos: { kills: 8, transactions: 24 } };
 
   test(`${kafka.label}: SIGKILLed ${run.eos.kills} times while writing: every change exactly once, in commit order, nothing else`, { timeout: 300_000 }, async () => {
     await crashLoop({ prefix: 'eos_crash', ...run.eos, kafka }, async ({ workload, topics, brokers }) => {
@@ -92,11 +93,14 @@ for (const [index, kafka] of kafkaLines().entries()) {
     });
   });
 
-  test(`${kafka.label}: SIGKILLed with exactly.once.support=false: every change at least once, in commit order`, { timeout: 240_000 }, async () => {
-    await crashLoop({ prefix: 'alo_crash', ...run.alo, kafka, config: { 'exactly.once.support': 'false' } }, async ({ workload, topics, brokers }) => {
-      for (const t of [0, 1] as const) await assertAtLeastOnce(topics[t], workload.expected[t], brokers);
+  // At-least-once writes without Kafka transactions, where the lines differ (4.x: transactions v2): the main line suffices.
+  if (main) {
+    test(`${kafka.label}: SIGKILLed with exactly.once.support=false: every change at least once, in commit order`, { timeout: 240_000 }, async () => {
+      await crashLoop({ prefix: 'alo_crash', kills: 5, transactions: 30, kafka, config: { 'exactly.once.support': 'false' } }, async ({ workload, topics, brokers }) => {
+        for (const t of [0, 1] as const) await assertAtLeastOnce(topics[t], workload.expected[t], brokers);
+      });
     });
-  });
+  }
 
   test(`${kafka.label}: a second instance of the connector fences the first, which fails with KAFKA_FENCED and stops writing`, { timeout: 180_000 }, () => fenced(kafka.brokers));
 }

@@ -70,6 +70,7 @@ require_tools() {
   require java openjdk-17-jre-headless
   require mvn maven
   require curl curl
+  require openssl openssl
 }
 
 # Resolves one Maven module of test/stack/maven into .stack/lib/<name>, once per pom content, so a
@@ -220,6 +221,17 @@ start_mariadb() {
   if adopt_if_listening "$port" "$name" root_login; then return 0; fi
   # Each server gets its own tmpdir: two bootstraps in one /tmp collide on temporary table names.
   mkdir -p "$dir/tmp"
+  # MariaDB 11.4+ makes a TLS certificate at each start when it has none, which took 6-16 s of
+  # the start on a busy 2-core machine: give it one made once. TLS stays on, as users run it.
+  if [ -n "$basedir" ]; then
+    if [ ! -f "$dir/tls/cert.pem" ]; then
+      mkdir -p "$dir/tls"
+      openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -subj "/CN=binlogd test stack $name" \
+        -keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" >"$dir/tls/openssl.log" 2>&1 \
+        || { tail -n 5 "$dir/tls/openssl.log" >&2; die "could not make a TLS certificate for $name"; }
+    fi
+    server+=(--ssl-cert="$dir/tls/cert.pem" --ssl-key="$dir/tls/key.pem")
+  fi
   if [ ! -d "$dir/data/mysql" ]; then
     rm -rf "$dir/data"
     "${install_db[@]}" --datadir="$dir/data" --tmpdir="$dir/tmp" --auth-root-authentication-method=normal \
