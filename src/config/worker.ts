@@ -126,7 +126,8 @@ function unknownKeys(schema: z.ZodType, document: unknown, path: string, problem
   if (!shape || document === null || typeof document !== 'object' || Array.isArray(document)) return;
   for (const [key, value] of Object.entries(document)) {
     const property = path === '' ? key : `${path}.${key}`;
-    const inner = shape[key];
+    // Own keys only: a key named like an Object.prototype member (`valueOf`) is not a setting.
+    const inner = Object.hasOwn(shape, key) ? shape[key] : undefined;
     if (inner) {
       unknownKeys(inner, value, property, problems);
       continue;

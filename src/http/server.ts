@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { checkAuth } from './auth.js';
 import { readJson } from './body.js';
 import type { RestContext } from './context.js';
-import { errorResponse } from './errors.js';
+import { errorResponse, HttpError } from './errors.js';
 import { Router, type RestResponse } from './router.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
@@ -48,22 +48,32 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const method = request.method ?? 'GET';
-    const url = new URL(request.url ?? '/', 'http://binlogd');
+    const url = requestUrl(request.url);
     let answer: RestResponse;
     try {
+      if (!url) throw new HttpError(400, 'the request target is not a valid path');
       checkAuth(options.authToken, method, url.pathname, request.headers);
       const { handler, params } = router.match(method, url.pathname);
       answer = await handler({ method, path: url.pathname, params, query: url.searchParams, headers: request.headers, json: () => readJson(request) });
     } catch (error) {
       const { status, body } = errorResponse(error);
-      if (status >= 500) log.error({ err: error, method, path: url.pathname }, 'REST request failed');
+      if (status >= 500) log.error({ err: error, method, path: url?.pathname }, 'REST request failed');
       answer = { status, body };
     }
-    log.debug({ method, path: url.pathname, status: answer.status }, 'REST request');
+    log.debug({ method, path: url?.pathname, status: answer.status }, 'REST request');
     send(response, answer);
   };
 
   const server = createServer((request, response) => void handle(request, response));
+
+  /** A target such as `////` is no URL relative to any base: it must be a 400, not a crash. */
+  function requestUrl(target: string | undefined): URL | undefined {
+    try {
+      return new URL(target ?? '/', 'http://binlogd');
+    } catch {
+      return undefined;
+    }
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -8,7 +8,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { installProduceEncoder } from './produce-encoder.js';
 import kafkajs, { type Admin, type Kafka, type LogEntry, type Producer, type SASLOptions, type Transaction } from 'kafkajs';
 import { BinlogdError } from '../errors.js';
-import { toBinlogdError } from './kafka-errors.js';
+import { classifyKafkaError, toBinlogdError } from './kafka-errors.js';
 
 // kafkajs is CommonJS: Node's ESM loader cannot see its spread-in named exports (ConfigResourceTypes).
 const { Kafka: KafkaCtor, logLevel: KafkaJsLogLevel, ConfigResourceTypes } = kafkajs;
@@ -170,24 +170,38 @@ export function createKafkaClient(
   options: { log?: KafkaLogFn; logLevel?: KafkaLogLevel } = {},
 ): KafkaClient {
   const log = options.log ?? (() => {});
-  const logLevel = options.logLevel ?? 'warn';
-  const kafka = new KafkaCtor({
+  const level = TO_KAFKAJS_LEVEL[options.logLevel ?? 'warn'];
+  const connect = (clientLevel: KafkaJsLogLevel, onEntry?: (entry: LogEntry) => void): Kafka => new KafkaCtor({
     brokers: config.brokers,
     clientId: config.clientId,
     ...(config.ssl !== undefined ? { ssl: config.ssl } : {}),
-    ...(config.sasl !== undefined ? { sasl: config.sasl as SASLOptions } : {}),
+    // A copy: kafkajs stores its authentication function on the sasl object it is given, and the worker's
+    // settings object must stay plain data (it is posted to the sink thread, which cannot clone functions).
+    ...(config.sasl !== undefined ? { sasl: { ...config.sasl } as SASLOptions } : {}),
     ...(config.connectionTimeoutMs !== undefined ? { connectionTimeout: config.connectionTimeoutMs } : {}),
     ...(config.requestTimeoutMs !== undefined ? { requestTimeout: config.requestTimeoutMs } : {}),
-    logLevel: TO_KAFKAJS_LEVEL[logLevel],
+    logLevel: clientLevel,
     logCreator: () => (entry: LogEntry) => {
+      onEntry?.(entry);
+      if (entry.level > level) return;
       const { message, timestamp: _timestamp, logger: _logger, ...fields } = entry.log;
       log({ level: LEVELS[entry.level] ?? 'debug', namespace: entry.namespace, message, fields });
     },
   });
+  const kafka = connect(level);
   return {
     createProducer: (producerOptions = {}) => wrapProducer(kafka, producerOptions),
     createAdmin: () => wrapAdmin(kafka.admin()),
-    readTopic: (readOptions) => readTopic(kafka, config.clientId, readOptions),
+    readTopic: (readOptions) => {
+      // kafkajs answers a refused FindCoordinator with "group coordinator not found" and keeps the
+      // broker's refusal only in a debug log line: the reader listens to its debug lines to name it.
+      let refusal: unknown;
+      const reader = connect(KafkaJsLogLevel.DEBUG, (entry) => {
+        const error = (entry.log as { error?: unknown }).error;
+        if (classifyKafkaError(error).code === 'KAFKA_REJECTED') refusal = error;
+      });
+      return readTopic(reader, config.clientId, readOptions, () => refusal);
+    },
   };
 }
 
@@ -198,7 +212,7 @@ const DEFAULT_READ_TIMEOUT_MS = 60_000;
 // partition is done when the consumer's position passed its end. END_BATCH_PROCESS also fires for
 // fetches that held only transaction markers or aborted records (runner.js, kafkajs#1256), whose
 // offsets no message carries: without it a read ending on a commit marker would never finish.
-async function readTopic(kafka: Kafka, clientId: string, options: ReadTopicOptions): Promise<void> {
+async function readTopic(kafka: Kafka, clientId: string, options: ReadTopicOptions, refusal: () => unknown): Promise<void> {
   const { topic, onRecord } = options;
   const pending = new Map<number, bigint>();
   for (const p of options.until) if (p.high > p.low) pending.set(p.partition, p.high);
@@ -218,7 +232,8 @@ async function readTopic(kafka: Kafka, clientId: string, options: ReadTopicOptio
     if (pending.size === 0) settle();
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) settle(payload.error);
+    // kafkajs restarts its consumer after any failure, a refused ACL included, which would only end in the timeout.
+    if (!payload.restart || !classifyKafkaError(payload.error).retriable || refusal() !== undefined) settle(payload.error);
   });
   const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const timer = setTimeout(() => {
@@ -250,7 +265,7 @@ async function readTopic(kafka: Kafka, clientId: string, options: ReadTopicOptio
     await finished;
   } catch (error) {
     if (options.signal?.aborted === true && error === options.signal.reason) throw error;
-    throw toBinlogdError(error, { action: `reading topic ${topic}`, topics: [topic] });
+    throw toBinlogdError(refusal() ?? error, { action: `reading topic ${topic}`, topics: [topic] });
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);

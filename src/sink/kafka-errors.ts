@@ -60,6 +60,31 @@ const PRODUCER_STATE_TYPES = new Set([
   'INVALID_TXN_STATE',
 ]);
 
+/**
+ * Node's codes for a broker certificate that did not verify (kafkajs keeps them as `code` on its
+ * connection error): retrying cannot help, the trust settings must change.
+ */
+const TLS_VERIFY_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** What to change for each refusal, in the words of the worker config and the ACLs docs/security.md lists. */
+const AUTHORIZATION_HINTS: Readonly<Record<string, string>> = {
+  TOPIC_AUTHORIZATION_FAILED: 'the principal lacks a Topic ACL: it needs CREATE, WRITE and DESCRIBE on the topics under the connector\'s topic.prefix (and its side topics), and CREATE, READ, WRITE, DESCRIBE and DESCRIBE_CONFIGS on the offsets topic (docs/security.md lists every ACL)',
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 'the principal lacks a TransactionalId ACL: exactly-once delivery needs WRITE and DESCRIBE on the transactional id binlogd-<connector name> (docs/security.md lists every ACL)',
+  CLUSTER_AUTHORIZATION_FAILED: 'the principal lacks a Cluster ACL: it needs IDEMPOTENT_WRITE and DESCRIBE on the cluster resource kafka-cluster (docs/security.md lists every ACL)',
+  GROUP_AUTHORIZATION_FAILED: 'the principal lacks a Group ACL: reading the offsets topic needs READ on groups prefixed <kafka.clientId>-reader- (docs/security.md lists every ACL)',
+};
+
 /** kafkajs classes (by `name`) that mean the cluster could not be reached or did not answer in time. */
 const UNREACHABLE_NAMES = new Set([
   'KafkaJSConnectionError',
@@ -110,6 +135,26 @@ function nameOf(e: ErrorLike): string | undefined {
   return typeof e.name === 'string' ? e.name : undefined;
 }
 
+function tlsCodeOf(e: ErrorLike): string | undefined {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && TLS_VERIFY_CODES.has(code) ? code : undefined;
+}
+
+/** What the operator should change, when the cause chain says it: credentials, trust, or an ACL. */
+export function kafkaErrorHint(error: unknown): string | undefined {
+  const all = chain(error);
+  const type = all.map(typeOf).find((t) => t !== undefined && AUTHORIZATION_HINTS[t] !== undefined);
+  if (type !== undefined) return AUTHORIZATION_HINTS[type];
+  if (all.some((e) => nameOf(e) === 'KafkaJSSASLAuthenticationError' || typeOf(e) === 'SASL_AUTHENTICATION_FAILED')) {
+    return 'the broker refused the SASL login: check kafka.sasl.username, kafka.sasl.password and kafka.sasl.mechanism in the worker config';
+  }
+  const tls = all.map(tlsCodeOf).find((c) => c !== undefined);
+  if (tls !== undefined) {
+    return `the broker's TLS certificate did not verify (${tls}): set kafka.ssl.ca in the worker config to the CA that signed it (PEM, e.g. through a \${file:…} reference), or kafka.ssl.servername when the certificate names another host`;
+  }
+  return undefined;
+}
+
 /** Decides the code; the most specific fact anywhere in the cause chain wins. */
 export function classifyKafkaError(error: unknown): Verdict {
   const all = chain(error);
@@ -118,6 +163,7 @@ export function classifyKafkaError(error: unknown): Verdict {
   if (types.some((t) => t !== undefined && FENCED_TYPES.has(t))) return { code: 'KAFKA_FENCED', retriable: false };
   if (types.some((t) => t !== undefined && REJECTED_TYPES.has(t))) return { code: 'KAFKA_REJECTED', retriable: false };
   if (names.some((n) => n !== undefined && REJECTED_NAMES.has(n))) return { code: 'KAFKA_REJECTED', retriable: false };
+  if (all.some((e) => tlsCodeOf(e) !== undefined)) return { code: 'KAFKA_REJECTED', retriable: false };
   if (types.some((t) => t !== undefined && PRODUCER_STATE_TYPES.has(t))) return { code: 'KAFKA_REJECTED', retriable: true };
   if (names.some((n) => n !== undefined && UNREACHABLE_NAMES.has(n))) return { code: 'KAFKA_UNREACHABLE', retriable: true };
   // A protocol error kafkajs itself calls retriable (NOT_LEADER_FOR_PARTITION, NOT_ENOUGH_REPLICAS,
@@ -152,7 +198,8 @@ export function toBinlogdError(error: unknown, context: KafkaErrorContext): Binl
   if (kafkaType !== undefined) details.kafkaError = kafkaType;
   if (broker !== undefined) details.broker = broker;
   if (context.topics !== undefined) details.topics = [...context.topics];
-  return new BinlogdError(verdict.code, `Kafka: ${context.action} failed: ${detail}`, {
+  const hint = kafkaErrorHint(error);
+  return new BinlogdError(verdict.code, `Kafka: ${context.action} failed: ${detail}${hint === undefined ? '' : `; ${hint}`}`, {
     retriable: verdict.retriable,
     cause: error,
     details,

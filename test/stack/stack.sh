@@ -41,7 +41,7 @@ USER_EXAMPLE_MARIADB_PORT=${STACK_MARIADB_USER_EXAMPLE_PORT:-13307}
 
 # The CDC account binlogd and the Debezium oracle use; root is for tests that write DDL and rows.
 CDC_USER=binlogd
-CDC_PASSWORD=binlogd
+CDC_PASSWORD=binlogd-cdc-pw
 ROOT_PASSWORD=root
 
 log() { printf '[stack] %s\n' "$*" >&2; }

@@ -3,10 +3,11 @@
 // assertions. Each daemon gets its own free REST port (http.port 0), exposed as `url`, so tests
 // can run several at once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStackEnv, repoRoot } from './stack-env.js';
+import { recordOutput, recordSecret } from './suite-record.js';
 
 export interface BinlogdProcess {
   child: ChildProcess;
@@ -65,6 +66,7 @@ export async function startBinlogd(options: StartOptions): Promise<BinlogdProces
       name: options.name, config: { ...connectorDefaults(), ...options.config },
     }));
   }
+  recordSecrets(dir, options);
   const child = spawn(process.execPath, [...options.nodeArgs ?? [], join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json'), '--connectors', join(dir, 'connectors')], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BINLOGD_HTTP_PORT: '', ...options.env },
@@ -86,6 +88,7 @@ export async function startBinlogd(options: StartOptions): Promise<BinlogdProces
       while ((newline = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
+        recordOutput(`daemon-${options.name}`, line);
         try {
           const entry = JSON.parse(line) as Record<string, unknown>;
           logs.push(entry);
@@ -95,7 +98,10 @@ export async function startBinlogd(options: StartOptions): Promise<BinlogdProces
         }
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr.push(chunk.toString());
+      recordOutput(`daemon-${options.name}`, chunk.toString());
+    });
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`binlogd exited with ${code} before it was ready:\n${stderr.join('')}\n${JSON.stringify(logs.slice(-10), null, 1)}`)); });
   });
   const listening = logs.find((l) => l['msg'] === 'REST API listening');
@@ -107,4 +113,18 @@ export async function startBinlogd(options: StartOptions): Promise<BinlogdProces
       return exited;
     },
   };
+}
+
+/** The secrets this daemon is given, for the suite's secret scan: referenced environment values, literal passwords and tokens. */
+function recordSecrets(dir: string, options: StartOptions): void {
+  const files = [join(dir, 'worker.json'), ...(options.config === undefined ? [] : [join(dir, 'connectors', `${options.name}.json`)])];
+  const written = files.map((file) => readFileSync(file, 'utf8')).join('\n');
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (written.includes(`\${env:${name}}`)) recordSecret(value, `${options.name}: \${env:${name}}`);
+  }
+  const walk = (node: unknown, path: string): void => {
+    if (typeof node === 'string' && /password|secret|token/i.test(path) && !node.includes('${')) recordSecret(node, `${options.name}: ${path}`);
+    else if (node !== null && typeof node === 'object') for (const [key, value] of Object.entries(node)) walk(value, path === '' ? key : `${path}.${key}`);
+  };
+  for (const file of files) walk(JSON.parse(readFileSync(file, 'utf8')), '');
 }

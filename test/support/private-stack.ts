@@ -25,7 +25,7 @@ export interface PrivateStack {
 }
 
 /** A port nothing listens on now (the kernel's pick), for a server started right after. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

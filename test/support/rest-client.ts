@@ -1,4 +1,6 @@
 // A tiny client for binlogd's (Kafka Connect-compatible) REST API, as curl or kcctl would call it.
+import { recordOutput } from './suite-record.js';
+
 export interface RestAnswer {
   status: number;
   /** Parsed JSON, or the text when it is not JSON, or undefined when empty. */
@@ -16,6 +18,7 @@ export async function rest(base: string, method: string, path: string, options: 
     ...(options.raw !== undefined ? { body: options.raw } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   const text = await response.text();
+  recordOutput('rest-answers', `${method} ${path} ${response.status} ${text}`);
   let body: unknown;
   try {
     body = text === '' ? undefined : JSON.parse(text);

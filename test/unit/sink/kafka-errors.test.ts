@@ -1,7 +1,7 @@
 // kafkajs error shapes (name = class, type = protocol error, retriable, cause) -> our codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyKafkaError, toBinlogdError } from '../../../src/sink/kafka-errors.js';
+import { classifyKafkaError, kafkaErrorHint, toBinlogdError } from '../../../src/sink/kafka-errors.js';
 import { BinlogdError } from '../../../src/errors.js';
 
 function kafkaJs(name: string, fields: Record<string, unknown> = {}): Error {
@@ -58,4 +58,25 @@ test('toBinlogdError names the action and topics and keeps the cause', () => {
   assert.deepEqual(e.details, { kafkaError: 'MESSAGE_TOO_LARGE', topics: ['a.b.c'] });
   const already = new BinlogdError('KAFKA_FENCED', 'x');
   assert.equal(toBinlogdError(already, { action: 'y' }), already);
+});
+
+test('a broker certificate that does not verify is refused, not retried, and names kafka.ssl.ca', () => {
+  const error = kafkaJs('KafkaJSConnectionError', { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+  assert.deepEqual(classifyKafkaError(kafkaJs('KafkaJSNumberOfRetriesExceeded', { cause: error })), { code: 'KAFKA_REJECTED', retriable: false });
+  assert.match(kafkaErrorHint(error) ?? '', /kafka\.ssl\.ca.*SELF_SIGNED_CERT_IN_CHAIN|SELF_SIGNED_CERT_IN_CHAIN.*kafka\.ssl\.ca/);
+  assert.equal(kafkaErrorHint(kafkaJs('KafkaJSConnectionError', { code: 'ECONNREFUSED' })), undefined);
+});
+
+test('each refused permission names the ACL to grant; a refused login names the SASL settings', () => {
+  const hints: Array<[string, RegExp]> = [
+    ['TOPIC_AUTHORIZATION_FAILED', /Topic ACL.*CREATE, WRITE and DESCRIBE/],
+    ['TRANSACTIONAL_ID_AUTHORIZATION_FAILED', /TransactionalId ACL.*WRITE and DESCRIBE.*binlogd-<connector name>/],
+    ['CLUSTER_AUTHORIZATION_FAILED', /Cluster ACL/],
+    ['GROUP_AUTHORIZATION_FAILED', /Group ACL.*READ/],
+  ];
+  for (const [type, hint] of hints) {
+    const e = toBinlogdError(nonRetriable(protocol(type, false)), { action: 'connecting the producer' });
+    assert.match(e.message, hint, type);
+  }
+  assert.match(kafkaErrorHint(kafkaJs('KafkaJSSASLAuthenticationError')) ?? '', /kafka\.sasl\.username, kafka\.sasl\.password and kafka\.sasl\.mechanism/);
 });
