@@ -1,12 +1,13 @@
 // Optional bearer-token authentication (worker config `http.authToken`). Kafka Connect has none
 // built in (it relies on JAAS/REST extensions); a single shared token is what kcctl, Kafka UI and
-// Prometheus can all send (`Authorization: Bearer …`). GET /health stays open for liveness probes.
+// Prometheus can all send (`Authorization: Bearer …`). GET and HEAD /health stay open for liveness
+// probes (load balancers often probe with HEAD).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError } from './errors.js';
 
 /** Paths reachable without the token. */
-const OPEN = new Set(['GET /health']);
+const OPEN = new Set(['GET /health', 'HEAD /health']);
 
 export function checkAuth(token: string | undefined, method: string, path: string, headers: IncomingHttpHeaders): void {
   if (token === undefined || OPEN.has(`${method} ${path.replace(/\/+$/, '') || '/'}`)) return;

@@ -1,5 +1,6 @@
 // Plain SQL connections to the source server (settings checks, table metadata, snapshot reads).
 // The only file importing mysql2; binlog replication goes through binlog-client.ts.
+import { connect as tcpConnect, type Socket } from 'node:net';
 import mysql from 'mysql2/promise';
 import type { ConnectionConfig } from '../config/index.js';
 import { BinlogdError } from '../errors.js';
@@ -9,6 +10,11 @@ export interface SqlEndpoint {
   port: number;
   user: string;
   password: string;
+  /**
+   * How messages name the host and the user (ConnectionConfig.shown): the setting and its
+   * reference when the value came from one, never the resolved value.
+   */
+  shown?: { hostname: string; user: string };
   connectTimeoutMs?: number;
   /** The open connection does not keep the process alive (background monitoring). */
   unref?: boolean;
@@ -17,13 +23,27 @@ export interface SqlEndpoint {
 export type SqlRow = Record<string, unknown>;
 
 /** Where a connector's `database.*` properties point. */
-export function endpointOf(database: Pick<ConnectionConfig, 'hostname' | 'port' | 'user' | 'password' | 'connectTimeoutMs'>): SqlEndpoint {
-  return { host: database.hostname, port: database.port, user: database.user, password: database.password, connectTimeoutMs: database.connectTimeoutMs };
+export function endpointOf(database: Pick<ConnectionConfig, 'hostname' | 'port' | 'user' | 'password' | 'connectTimeoutMs'> & Partial<Pick<ConnectionConfig, 'shown'>>): SqlEndpoint {
+  return {
+    host: database.hostname, port: database.port, user: database.user, password: database.password, connectTimeoutMs: database.connectTimeoutMs,
+    ...(database.shown ? { shown: { ...database.shown } } : {}),
+  };
+}
+
+/** The host and port as messages may show them. */
+export function serverOf(endpoint: SqlEndpoint): string {
+  const host = endpoint.shown?.hostname ?? endpoint.host;
+  return host === endpoint.host ? `${host}:${endpoint.port}` : `${host}, port ${endpoint.port}`;
+}
+
+function userOf(endpoint: SqlEndpoint): string {
+  return endpoint.shown?.user ?? endpoint.user;
 }
 
 /** The account as MariaDB names it in GRANT statements; the host part is whatever the server sees. */
 export function accountOf(endpoint: SqlEndpoint): string {
-  return `'${endpoint.user}'@'<this host>'`;
+  const user = userOf(endpoint);
+  return user === endpoint.user ? `'${user}'@'<this host>'` : `<${user}>@'<this host>'`;
 }
 
 export interface SqlClient {
@@ -40,23 +60,39 @@ const ER_DBACCESS_DENIED = 1044;
 const ER_BINLOG_POSITION_UNAVAILABLE = 1236;
 const GRANT_ERRNOS = new Set([1142 /* ER_TABLEACCESS_DENIED */, 1143 /* column */, 1227 /* ER_SPECIFIC_ACCESS_DENIED */]);
 
+// MariaDB sends its greeting (protocol version 10) or an error packet (0xff: too many
+// connections, host blocked) as soon as it accepts a connection; a port that stays silent or
+// answers anything else is not a MariaDB server, and waiting the whole connect.timeout.ms for it
+// only to say "ETIMEDOUT" sends the operator looking at the network.
+const GREETING_TIMEOUT_MS = 5_000;
+const NOT_MARIADB = 'BINLOGD_NOT_MARIADB';
+const PROTOCOL_VERSION_10 = 0x0a;
+const ERROR_PACKET = 0xff;
+
 export function sqlError(error: unknown, endpoint: SqlEndpoint): BinlogdError {
   const { code, errno, fatal } = (error ?? {}) as { code?: string; errno?: number; fatal?: boolean };
-  const where = `${endpoint.user}@${endpoint.host}:${endpoint.port}`;
+  const server = serverOf(endpoint);
+  const where = `${userOf(endpoint)} at ${server}`;
+  const details = { server, user: userOf(endpoint) };
+  if (code === NOT_MARIADB) {
+    return new BinlogdError('SOURCE_NOT_MARIADB',
+      `${server} accepted the TCP connection but is not a MariaDB server (${(error as Error).message}): check database.hostname and database.port point at MariaDB`,
+      { retriable: true, cause: error, details });
+  }
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {
     return new BinlogdError('SOURCE_UNREACHABLE',
-      `cannot reach MariaDB at ${endpoint.host}:${endpoint.port} (${code}): check database.hostname and database.port, and that the server accepts TCP connections`,
-      { retriable: true, cause: error, details: { host: endpoint.host, port: endpoint.port } });
+      `cannot reach MariaDB at ${server} (${code}): check database.hostname and database.port, and that the server accepts TCP connections`,
+      { retriable: true, cause: error, details });
   }
   if (errno === ER_ACCESS_DENIED || errno === ER_DBACCESS_DENIED) {
     return new BinlogdError('SOURCE_AUTH',
-      `MariaDB refused the login ${where}: check database.user and database.password`,
-      { cause: error, details: { host: endpoint.host, port: endpoint.port, user: endpoint.user } });
+      `MariaDB refused the login of ${where}: check database.user and database.password`,
+      { cause: error, details });
   }
   const reason = error instanceof Error ? error.message : String(error);
   if (errno === ER_BINLOG_POSITION_UNAVAILABLE) {
     return new BinlogdError('SOURCE_POSITION_LOST',
-      `MariaDB ${endpoint.host}:${endpoint.port} cannot send the binlog from the connector's position: ${reason}. The binlog holding it was purged (see SHOW BINARY LOGS for the oldest one). Nothing after that position can be read any more: reset the connector's stored offset to start from the current end, or re-snapshot (snapshot.mode=when_needed, once snapshots land)`,
+      `MariaDB ${server} cannot send the binlog from the connector's position: ${reason}. The binlog holding it was purged (see SHOW BINARY LOGS for the oldest one). Nothing after that position can be read any more: reset the connector's stored offset to start from the current end, or re-snapshot (snapshot.mode=when_needed, once snapshots land)`,
       { cause: error });
   }
   if (errno !== undefined && GRANT_ERRNOS.has(errno)) {
@@ -68,6 +104,30 @@ export function sqlError(error: unknown, endpoint: SqlEndpoint): BinlogdError {
   return new BinlogdError('SOURCE_CONNECTION_LOST', `MariaDB ${where}: ${reason}`, { retriable: true, cause: error });
 }
 
+/**
+ * The TCP socket mysql2 talks over, failed with NOT_MARIADB when the server does not greet within
+ * GREETING_TIMEOUT_MS of accepting the connection, or greets with something else than MariaDB.
+ */
+function greetedSocket(endpoint: SqlEndpoint): Socket {
+  const socket = tcpConnect(endpoint.port, endpoint.host);
+  socket.setNoDelay(true);
+  const fail = (message: string): void => {
+    socket.destroy(Object.assign(new Error(message), { code: NOT_MARIADB, fatal: true }));
+  };
+  socket.once('connect', () => {
+    const timer = setTimeout(() => fail(`it sent no greeting within ${GREETING_TIMEOUT_MS / 1000} s`), GREETING_TIMEOUT_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    // Packet: 3-byte length, 1-byte sequence, then the protocol version or 0xff.
+    socket.prependOnceListener('data', (chunk: Buffer) => {
+      clearTimeout(timer);
+      const first = chunk[4];
+      if (first !== undefined && first !== PROTOCOL_VERSION_10 && first !== ERROR_PACKET) fail('its first bytes are not a MariaDB greeting');
+    });
+  });
+  return socket;
+}
+
 /** Exact values: 64-bit integers and decimals as text, temporal values as the server prints them. */
 function connectionOptions(endpoint: SqlEndpoint): mysql.ConnectionOptions {
   return {
@@ -76,6 +136,7 @@ function connectionOptions(endpoint: SqlEndpoint): mysql.ConnectionOptions {
     user: endpoint.user,
     password: endpoint.password,
     connectTimeout: endpoint.connectTimeoutMs ?? 30_000,
+    stream: () => greetedSocket(endpoint),
     supportBigNumbers: true,
     bigNumberStrings: true,
     decimalNumbers: false,

@@ -25,7 +25,7 @@ test('defaults fill everything but brokers and the registry URL', () => {
     kafka: { brokers: ['k1:9092'], clientId: 'binlogd' },
     schemaRegistry: { url: 'http://registry:8081' },
     offsets: { topic: 'binlogd-offsets', partitions: 25, replicationFactor: -1 },
-    http: { host: '0.0.0.0', port: 8083 },
+    http: { host: '127.0.0.1', port: 8083, allowUnauthenticated: false },
     log: { level: 'info' },
     configProviders: {},
   });

@@ -42,7 +42,7 @@ test('configs are shown as written: references kept, secrets hidden, resolved se
       'database.hostname': 'h', 'database.user': 'u', 'database.server.id': '1', 'topic.prefix': 'p',
       'database.password': '${env:PW}', 'database.ssl.keystore.password': 'plain-secret', 'table.include.list': 'a\\.b',
     },
-  }, { env: { PW: 'resolved-secret' } });
+  }, { env: { PW: 'resolved-secret' }, providers: { env: { type: 'env' } } });
   assert.ok(config);
   const shown = displayConfig(config);
   assert.equal(shown['database.password'], '${env:PW}');
