@@ -1,6 +1,7 @@
 // Plain SQL connections to the source server (settings checks, table metadata, snapshot reads).
 // The only file importing mysql2; binlog replication goes through binlog-client.ts.
 import { connect as tcpConnect, type Socket } from 'node:net';
+import { inspect } from 'node:util';
 import mysql from 'mysql2/promise';
 import type { ConnectionConfig } from '../config/index.js';
 import { BinlogdError } from '../errors.js';
@@ -69,7 +70,34 @@ const NOT_MARIADB = 'BINLOGD_NOT_MARIADB';
 const PROTOCOL_VERSION_10 = 0x0a;
 const ERROR_PACKET = 0xff;
 
-export function sqlError(error: unknown, endpoint: SqlEndpoint): BinlogdError {
+/** The forms a driver or server may quote a value in: as is, up to a NUL (C strings), escaped. */
+function quotedForms(value: string): string[] {
+  const forms = [value, value.split('\0')[0]!, JSON.stringify(value).slice(1, -1), inspect(value).slice(1, -1)];
+  return [...new Set(forms)].filter((form) => form.length >= 2).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The driver's error with the resolved host and user in its message replaced by the settings that
+ * hold them (`database.hostname (from ${…})`): the cause is shown in status traces, and drivers and
+ * servers quote both ("getaddrinfo ENOTFOUND <host>", "Access denied for user '<user>'").
+ */
+function withoutResolvedValues(error: unknown, endpoint: SqlEndpoint): unknown {
+  const shown = endpoint.shown;
+  if (!shown || !(error instanceof Error)) return error;
+  const replacements: Array<[string, string]> = [];
+  if (shown.hostname !== endpoint.host) replacements.push(...quotedForms(endpoint.host).map((form): [string, string] => [form, shown.hostname]));
+  if (shown.user !== endpoint.user) replacements.push(...quotedForms(endpoint.user).map((form): [string, string] => [form, shown.user]));
+  if (replacements.length === 0) return error;
+  const scrub = (text: string): string => replacements.reduce((out, [form, label]) => out.split(form).join(label), text);
+  const { code, errno, sqlState, fatal } = error as { code?: string; errno?: number; sqlState?: string; fatal?: boolean };
+  const copy = Object.assign(new Error(scrub(error.message)), { code, errno, sqlState, fatal });
+  copy.name = error.name;
+  copy.stack = scrub(error.stack ?? '');
+  return copy;
+}
+
+export function sqlError(raw: unknown, endpoint: SqlEndpoint): BinlogdError {
+  const error = withoutResolvedValues(raw, endpoint);
   const { code, errno, fatal } = (error ?? {}) as { code?: string; errno?: number; fatal?: boolean };
   const server = serverOf(endpoint);
   const where = `${userOf(endpoint)} at ${server}`;

@@ -32,6 +32,8 @@ test('auth: no token configured lets everything through; with one, Bearer <token
   assert.throws(() => checkAuth('s3cret', 'GET', '/connectors', { authorization: 'Basic czNjcmV0' }), (e: HttpError) => e.status === 401);
   assert.doesNotThrow(() => checkAuth('s3cret', 'GET', '/connectors', { authorization: 'Bearer s3cret' }));
   assert.doesNotThrow(() => checkAuth('s3cret', 'GET', '/health', {}));
+  assert.doesNotThrow(() => checkAuth('s3cret', 'HEAD', '/health', {}), 'load balancers probe with HEAD');
+  assert.throws(() => checkAuth('s3cret', 'HEAD', '/connectors', {}), (e: HttpError) => e.status === 401);
   assert.throws(() => checkAuth('s3cret', 'GET', '/metrics', {}), (e: HttpError) => e.status === 401);
 });
 
@@ -50,4 +52,11 @@ test('configs are shown as written: references kept, secrets hidden, resolved se
   assert.equal(shown['table.include.list'], 'a\\.b');
   assert.equal(shown['name'], 'c');
   assert.doesNotMatch(JSON.stringify(shown), /resolved-secret|plain-secret/);
+});
+
+test('HEAD is answered by the GET route, as Jersey does for Connect', () => {
+  const get = () => ({ status: 200, body: { status: 'healthy' } });
+  const router = new Router().add('GET', '/health', get).add('PUT', '/connectors/:name/pause', get);
+  assert.equal(router.match('HEAD', '/health').handler, get);
+  assert.throws(() => router.match('HEAD', '/connectors/x/pause'), (e: HttpError) => e.status === 405);
 });
