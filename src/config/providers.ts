@@ -182,7 +182,8 @@ class Resolver {
       failures.push(`cannot resolve ${whole}: ${found.reason}`);
       return whole;
     });
-    if (referenced) rememberSecret(value);
+    // A failed reference stays in the text as written: that is the reference, not a secret.
+    if (referenced && failures.length === 0) rememberSecret(value);
     return { value, referenced, failures };
   }
 }
@@ -205,7 +206,7 @@ export function resolveProperties(raw: Readonly<Record<string, string>>, ctx: Re
     const { value, referenced, failures } = resolver.resolve(text);
     values[property] = value;
     if (referenced || isSecretName(property)) secretProperties.add(property);
-    if (isSecretName(property)) rememberSecret(value);
+    if (isSecretName(property) && failures.length === 0) rememberSecret(value);
     for (const message of failures) {
       problems.push({ severity: 'error', property, value: displayValue(property, text), message });
     }
@@ -223,7 +224,7 @@ export function resolveJson(document: unknown, ctx: ResolveContext = {}): { valu
   const walk = (node: unknown, path: string): unknown => {
     if (typeof node === 'string') {
       const { value, failures } = resolver.resolve(node);
-      if (isSecretName(path) || /(^|\.)ssl\.(key|passphrase)$/.test(path)) rememberSecret(value);
+      if (failures.length === 0 && (isSecretName(path) || /(^|\.)ssl\.(key|passphrase)$/.test(path))) rememberSecret(value);
       for (const message of failures) problems.push({ severity: 'error', property: path, value: displayValue(path, node), message });
       return value;
     }

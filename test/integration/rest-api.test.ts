@@ -34,7 +34,9 @@ test('every REST route, success and error cases, against a running daemon', { ti
     'table.include.list': table.replace('.', '\\.'),
     'snapshot.mode': 'no_data',
   };
-  const daemon: BinlogdProcess = await startBinlogd({ name, env: { BINLOGD_TEST_DB_PASSWORD: env.mariadb.password } });
+  const daemon: BinlogdProcess = await startBinlogd({
+    name, worker: { configProviders: { env: { type: 'env', allowlist: ['BINLOGD_TEST_DB_PASSWORD'] } } }, env: { BINLOGD_TEST_DB_PASSWORD: env.mariadb.password },
+  });
   const api = daemon.url;
   const answers: string[] = [];
   const call = async (method: string, path: string, options: { body?: unknown; raw?: string } = {}) => {
