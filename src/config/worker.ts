@@ -1,6 +1,6 @@
 // The worker config (`config/worker.json`): Kafka, schema registry, offsets topic, REST, logging
-// and named config providers, with BINLOGD_* environment overrides for containers. String values
-// may hold `${provider:…}` references like connector properties.
+// and the config providers connector configs may use, with BINLOGD_* environment overrides for
+// containers. String values may hold `${provider:…}` references like connector properties.
 import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';

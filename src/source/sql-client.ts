@@ -138,7 +138,9 @@ export function sqlError(raw: unknown, endpoint: SqlEndpoint): BinlogdError {
  */
 function greetedSocket(endpoint: SqlEndpoint): Socket {
   const socket = tcpConnect(endpoint.port, endpoint.host);
+  // What mysql2 does for the sockets it opens itself (TCP_NODELAY, its enableKeepAlive default).
   socket.setNoDelay(true);
+  socket.once('connect', () => socket.setKeepAlive(true, 0));
   const fail = (message: string): void => {
     socket.destroy(Object.assign(new Error(message), { code: NOT_MARIADB, fatal: true }));
   };
