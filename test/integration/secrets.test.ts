@@ -2,9 +2,11 @@
 // `${file:…}` or `${env:…}` reference fails with a trace naming the setting, and neither its status,
 // any other REST answer nor any log line shows the resolved value, the REST token or the process
 // environment. Providers exist only when the worker config enables them, within their allowed
-// paths; HEAD /health is open like GET; names "." and ".." are refused.
+// paths; HEAD /health is open like GET; names "." and ".." are refused; the REST API does not
+// listen beyond loopback without a token unless told to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { connectorDefaults, startBinlogd } from '../support/binlogd-process.js';
 import { rest, type RestAnswer } from '../support/rest-client.js';
 import { SecretScan } from '../support/secret-scan.js';
-import { uniqueName } from '../support/stack-env.js';
+import { loadStackEnv, repoRoot, uniqueName } from '../support/stack-env.js';
 
 const hasTrace = (status: any): boolean => typeof status?.connector?.trace === 'string';
 
@@ -127,4 +129,49 @@ test('providers only when enabled and within allowed paths; HEAD /health open; n
   await daemon.stop();
   scan.captureLogs(daemon.logs, daemon.stderr);
   scan.assertClean();
+});
+
+async function runWorker(worker: Record<string, unknown>, until: RegExp): Promise<{ code: number | null; stderr: string; logs: Array<Record<string, unknown>> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'binlogd-secrets-'));
+  try {
+    writeFileSync(join(dir, 'worker.json'), JSON.stringify(worker));
+    const child = spawn(process.execPath, [join(repoRoot, 'dist/src/cli.js'), 'run', '--config', join(dir, 'worker.json')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BINLOGD_HTTP_PORT: '' } });
+    let stdout = '';
+    let stderr = '';
+    let stopping = false;
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // Once started (signal handlers in place), stop it the way operators do.
+      if (!stopping && until.test(stdout)) {
+        stopping = true;
+        setTimeout(() => child.kill('SIGTERM'), 500);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    clearTimeout(timer);
+    const logs = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    return { code, stderr, logs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('beyond loopback without a token the REST API is refused, unless allowUnauthenticated, which warns', { timeout: 90_000 }, async () => {
+  const stack = loadStackEnv();
+  const base = { kafka: { brokers: stack.kafkaBrokers }, schemaRegistry: { url: stack.schemaRegistryUrl } };
+  const refused = await runWorker({ ...base, http: { host: '0.0.0.0', port: 0 } }, /REST API listening/);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /http\.host = "0\.0\.0\.0": listens beyond loopback without http\.authToken.*set http\.authToken, listen on 127\.0\.0\.1, or set http\.allowUnauthenticated: true/);
+  assert.match(refused.stderr, /not started/);
+
+  const typo = await runWorker({ ...base, http: { host: '0.0.0.0', port: 0, authTokn: 'x' } }, /REST API listening/);
+  assert.equal(typo.code, 1, 'a misspelt authToken stops the start');
+  assert.match(typo.stderr, /http\.authTokn.*did you mean http\.authToken\?/);
+
+  const opened = await runWorker({ ...base, http: { host: '0.0.0.0', port: 0, allowUnauthenticated: true } }, /"msg":"starting"/);
+  assert.equal(opened.code, 0, opened.stderr);
+  const warning = opened.logs.find((line) => line['level'] === 40 && /REST API listens beyond loopback WITHOUT authentication/.test(String(line['msg'])));
+  assert.ok(warning, JSON.stringify(opened.logs));
 });
