@@ -11,7 +11,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseProperties } from './properties-file.js';
 import type { Problem } from './problems.js';
-import { displayValue, isSecretName, rememberSecret } from './secrets.js';
+import { displayValue, isSecretName, rememberSecret, rememberUrlCredentials } from './secrets.js';
 
 export interface EnvProviderConfig {
   readonly type: 'env';
@@ -207,6 +207,7 @@ export function resolveProperties(raw: Readonly<Record<string, string>>, ctx: Re
     values[property] = value;
     if (referenced || isSecretName(property)) secretProperties.add(property);
     if (isSecretName(property) && failures.length === 0) rememberSecret(value);
+    rememberUrlCredentials(value);
     for (const message of failures) {
       problems.push({ severity: 'error', property, value: displayValue(property, text), message });
     }
@@ -225,6 +226,7 @@ export function resolveJson(document: unknown, ctx: ResolveContext = {}): { valu
     if (typeof node === 'string') {
       const { value, failures } = resolver.resolve(node);
       if (failures.length === 0 && (isSecretName(path) || /(^|\.)ssl\.(key|passphrase)$/.test(path))) rememberSecret(value);
+      rememberUrlCredentials(value);
       for (const message of failures) problems.push({ severity: 'error', property: path, value: displayValue(path, node), message });
       return value;
     }

@@ -101,6 +101,28 @@ export function rememberSecret(value: string): void {
   escapedPattern = compile([...remembered].map((v) => JSON.stringify(v).slice(1, -1)));
 }
 
+const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@\s]+)@/i;
+
+/**
+ * Remembers the password of every URL in a comma-separated list (`http://user:pw@registry:8081`):
+ * fetch and client errors quote the URL they failed on, and the property name (`….url`) does not
+ * mark it as a secret.
+ */
+export function rememberUrlCredentials(value: string): void {
+  for (const url of value.split(',')) {
+    const userinfo = URL_CREDENTIALS.exec(url.trim())?.[1];
+    const colon = userinfo?.indexOf(':') ?? -1;
+    if (userinfo === undefined || colon < 0) continue;
+    const password = userinfo.slice(colon + 1);
+    rememberSecret(password);
+    try {
+      rememberSecret(decodeURIComponent(password));
+    } catch {
+      // Not percent-encoded: the text as written was remembered above.
+    }
+  }
+}
+
 /** `text` with every remembered secret replaced by `[hidden]`. */
 export function hideSecrets(text: string): string {
   return pattern === undefined ? text : text.replace(pattern, HIDDEN);

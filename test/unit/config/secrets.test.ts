@@ -110,3 +110,10 @@ test('the secret scan finds secrets as they are and JSON-escaped, and names them
   assert.ok(hits.every((h) => !h.context.includes('tok-123456')), 'the report masks the secret');
   assert.throws(() => scan.assertClean(), /secrets leaked \(2 hits/);
 });
+
+test('passwords inside URLs are remembered, since URL settings are not named like secrets', () => {
+  resolveProperties({ 'value.converter.schema.registry.url': 'http://cdc:url-pass%21@registry:8081,http://other:8081' });
+  assert.equal(hideSecrets('fetch http://cdc:url-pass%21@registry:8081 failed'), `fetch http://cdc:${HIDDEN}@registry:8081 failed`);
+  assert.equal(hideSecrets('password url-pass! refused'), `password ${HIDDEN} refused`);
+  assert.equal(hideSecrets('http://registry:8081'), 'http://registry:8081');
+});
