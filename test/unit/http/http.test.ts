@@ -31,6 +31,9 @@ test('auth: no token configured lets everything through; with one, Bearer <token
   assert.throws(() => checkAuth('s3cret', 'GET', '/connectors', { authorization: 'Bearer nope' }), (e: HttpError) => e.status === 401);
   assert.throws(() => checkAuth('s3cret', 'GET', '/connectors', { authorization: 'Basic czNjcmV0' }), (e: HttpError) => e.status === 401);
   assert.doesNotThrow(() => checkAuth('s3cret', 'GET', '/connectors', { authorization: 'Bearer s3cret' }));
+  const basic = (credentials: string) => ({ authorization: `Basic ${Buffer.from(credentials).toString('base64')}` });
+  assert.doesNotThrow(() => checkAuth('s3cret', 'GET', '/connectors', basic('kcctl:s3cret')), 'HTTP Basic with the token as the password');
+  assert.throws(() => checkAuth('s3cret', 'GET', '/connectors', basic('s3cret:wrong')), (e: HttpError) => e.status === 401);
   assert.doesNotThrow(() => checkAuth('s3cret', 'GET', '/health', {}));
   assert.doesNotThrow(() => checkAuth('s3cret', 'HEAD', '/health', {}), 'load balancers probe with HEAD');
   assert.throws(() => checkAuth('s3cret', 'HEAD', '/connectors', {}), (e: HttpError) => e.status === 401);
