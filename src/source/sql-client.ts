@@ -1,161 +1,19 @@
 // Plain SQL connections to the source server (settings checks, table metadata, snapshot reads).
 // The only file importing mysql2; binlog replication goes through binlog-client.ts.
-import { connect as tcpConnect, type Socket } from 'node:net';
-import { inspect } from 'node:util';
 import mysql from 'mysql2/promise';
-import type { ConnectionConfig } from '../config/index.js';
-import { BinlogdError } from '../errors.js';
+import type { BinlogdError } from '../errors.js';
+import { greetedSocket } from './mariadb-greeting.js';
+import type { SqlEndpoint } from './sql-endpoint.js';
+import { sqlError } from './sql-errors.js';
 
-export interface SqlEndpoint {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  /**
-   * How messages name the host and the user (ConnectionConfig.shown): the setting and its
-   * reference when the value came from one, never the resolved value.
-   */
-  shown?: { hostname: string; user: string };
-  connectTimeoutMs?: number;
-  /** The open connection does not keep the process alive (background monitoring). */
-  unref?: boolean;
-}
+export { accountOf, endpointOf, serverOf, type SqlEndpoint } from './sql-endpoint.js';
+export { sqlError } from './sql-errors.js';
 
 export type SqlRow = Record<string, unknown>;
-
-/** Where a connector's `database.*` properties point. */
-export function endpointOf(database: Pick<ConnectionConfig, 'hostname' | 'port' | 'user' | 'password' | 'connectTimeoutMs'> & Partial<Pick<ConnectionConfig, 'shown'>>): SqlEndpoint {
-  return {
-    host: database.hostname, port: database.port, user: database.user, password: database.password, connectTimeoutMs: database.connectTimeoutMs,
-    ...(database.shown ? { shown: { ...database.shown } } : {}),
-  };
-}
-
-/** The host and port as messages may show them. */
-export function serverOf(endpoint: SqlEndpoint): string {
-  const host = endpoint.shown?.hostname ?? endpoint.host;
-  return host === endpoint.host ? `${host}:${endpoint.port}` : `${host}, port ${endpoint.port}`;
-}
-
-function userOf(endpoint: SqlEndpoint): string {
-  return endpoint.shown?.user ?? endpoint.user;
-}
-
-/** The account as MariaDB names it in GRANT statements; the host part is whatever the server sees. */
-export function accountOf(endpoint: SqlEndpoint): string {
-  const user = userOf(endpoint);
-  return user === endpoint.user ? `'${user}'@'<this host>'` : `<${user}>@'<this host>'`;
-}
 
 export interface SqlClient {
   query(sql: string, params?: unknown[]): Promise<SqlRow[]>;
   close(): Promise<void>;
-}
-
-// mysql2 reports socket failures by errno name and server refusals by MariaDB error number.
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST']);
-const ER_ACCESS_DENIED = 1045;
-const ER_DBACCESS_DENIED = 1044;
-// ER_MASTER_FATAL_ERROR_READING_BINLOG: the server cannot send the binlog from the requested GTID
-// position (the binlog holding it was purged, or the position is not in its history).
-const ER_BINLOG_POSITION_UNAVAILABLE = 1236;
-const GRANT_ERRNOS = new Set([1142 /* ER_TABLEACCESS_DENIED */, 1143 /* column */, 1227 /* ER_SPECIFIC_ACCESS_DENIED */]);
-
-// MariaDB sends its greeting (protocol version 10) or an error packet (0xff: too many
-// connections, host blocked) as soon as it accepts a connection; a port that stays silent or
-// answers anything else is not a MariaDB server, and waiting the whole connect.timeout.ms for it
-// only to say "ETIMEDOUT" sends the operator looking at the network.
-const GREETING_TIMEOUT_MS = 5_000;
-const NOT_MARIADB = 'BINLOGD_NOT_MARIADB';
-const PROTOCOL_VERSION_10 = 0x0a;
-const ERROR_PACKET = 0xff;
-
-/** The forms a driver or server may quote a value in: as is, up to a NUL (C strings), escaped. */
-function quotedForms(value: string): string[] {
-  const forms = [value, value.split('\0')[0]!, JSON.stringify(value).slice(1, -1), inspect(value).slice(1, -1)];
-  return [...new Set(forms)].filter((form) => form.length >= 2).sort((a, b) => b.length - a.length);
-}
-
-/**
- * The driver's error with the resolved host and user in its message replaced by the settings that
- * hold them (`database.hostname (from ${…})`): the cause is shown in status traces, and drivers and
- * servers quote both ("getaddrinfo ENOTFOUND <host>", "Access denied for user '<user>'").
- */
-function withoutResolvedValues(error: unknown, endpoint: SqlEndpoint): unknown {
-  const shown = endpoint.shown;
-  if (!shown || !(error instanceof Error)) return error;
-  const replacements: Array<[string, string]> = [];
-  if (shown.hostname !== endpoint.host) replacements.push(...quotedForms(endpoint.host).map((form): [string, string] => [form, shown.hostname]));
-  if (shown.user !== endpoint.user) replacements.push(...quotedForms(endpoint.user).map((form): [string, string] => [form, shown.user]));
-  if (replacements.length === 0) return error;
-  const scrub = (text: string): string => replacements.reduce((out, [form, label]) => out.split(form).join(label), text);
-  const { code, errno, sqlState, fatal } = error as { code?: string; errno?: number; sqlState?: string; fatal?: boolean };
-  const copy = Object.assign(new Error(scrub(error.message)), { code, errno, sqlState, fatal });
-  copy.name = error.name;
-  copy.stack = scrub(error.stack ?? '');
-  return copy;
-}
-
-export function sqlError(raw: unknown, endpoint: SqlEndpoint): BinlogdError {
-  const error = withoutResolvedValues(raw, endpoint);
-  const { code, errno, fatal } = (error ?? {}) as { code?: string; errno?: number; fatal?: boolean };
-  const server = serverOf(endpoint);
-  const where = `${userOf(endpoint)} at ${server}`;
-  const details = { server, user: userOf(endpoint) };
-  if (code === NOT_MARIADB) {
-    return new BinlogdError('SOURCE_NOT_MARIADB',
-      `${server} accepted the TCP connection but is not a MariaDB server (${(error as Error).message}): check database.hostname and database.port point at MariaDB`,
-      { retriable: true, cause: error, details });
-  }
-  if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-    return new BinlogdError('SOURCE_UNREACHABLE',
-      `cannot reach MariaDB at ${server} (${code}): check database.hostname and database.port, and that the server accepts TCP connections`,
-      { retriable: true, cause: error, details });
-  }
-  if (errno === ER_ACCESS_DENIED || errno === ER_DBACCESS_DENIED) {
-    return new BinlogdError('SOURCE_AUTH',
-      `MariaDB refused the login of ${where}: check database.user and database.password`,
-      { cause: error, details });
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  if (errno === ER_BINLOG_POSITION_UNAVAILABLE) {
-    return new BinlogdError('SOURCE_POSITION_LOST',
-      `MariaDB ${server} cannot send the binlog from the connector's position: ${reason}. The binlog holding it was purged (see SHOW BINARY LOGS for the oldest one). Nothing after that position can be read any more: reset the connector's stored offset to start from the current end, or re-snapshot (snapshot.mode=when_needed, once snapshots land)`,
-      { cause: error });
-  }
-  if (errno !== undefined && GRANT_ERRNOS.has(errno)) {
-    return new BinlogdError('SOURCE_GRANTS', `MariaDB ${where} lacks a privilege: ${reason}`, { cause: error });
-  }
-  if (errno !== undefined && !fatal) {
-    return new BinlogdError('INTERNAL', `MariaDB ${where} rejected a query: ${reason}`, { cause: error });
-  }
-  return new BinlogdError('SOURCE_CONNECTION_LOST', `MariaDB ${where}: ${reason}`, { retriable: true, cause: error });
-}
-
-/**
- * The TCP socket mysql2 talks over, failed with NOT_MARIADB when the server does not greet within
- * GREETING_TIMEOUT_MS of accepting the connection, or greets with something else than MariaDB.
- */
-function greetedSocket(endpoint: SqlEndpoint): Socket {
-  const socket = tcpConnect(endpoint.port, endpoint.host);
-  // What mysql2 does for the sockets it opens itself (TCP_NODELAY, its enableKeepAlive default).
-  socket.setNoDelay(true);
-  socket.once('connect', () => socket.setKeepAlive(true, 0));
-  const fail = (message: string): void => {
-    socket.destroy(Object.assign(new Error(message), { code: NOT_MARIADB, fatal: true }));
-  };
-  socket.once('connect', () => {
-    const timer = setTimeout(() => fail(`it sent no greeting within ${GREETING_TIMEOUT_MS / 1000} s`), GREETING_TIMEOUT_MS);
-    timer.unref();
-    socket.once('close', () => clearTimeout(timer));
-    // Packet: 3-byte length, 1-byte sequence, then the protocol version or 0xff.
-    socket.prependOnceListener('data', (chunk: Buffer) => {
-      clearTimeout(timer);
-      const first = chunk[4];
-      if (first !== undefined && first !== PROTOCOL_VERSION_10 && first !== ERROR_PACKET) fail('its first bytes are not a MariaDB greeting');
-    });
-  });
-  return socket;
 }
 
 /** Exact values: 64-bit integers and decimals as text, temporal values as the server prints them. */
