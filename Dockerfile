@@ -18,7 +18,8 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 COPY config ./config
 COPY connectors ./connectors
-# Defaults for `docker run` without mounts (the container worker config listens on 0.0.0.0);
+# Defaults for `docker run` without mounts (the container worker config listens on 0.0.0.0 with
+# http.allowUnauthenticated: mount a worker config with http.authToken before publishing the port);
 # docker-compose.yml mounts over both paths.
 COPY config/container/worker.json /etc/binlogd/worker.json
 COPY connectors /etc/binlogd/connectors

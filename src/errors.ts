@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'CONFIG_PROVIDER'
   // MariaDB source
   | 'SOURCE_UNREACHABLE'
+  // the host and port answer, but not as a MariaDB server
+  | 'SOURCE_NOT_MARIADB'
   | 'SOURCE_AUTH'
   | 'SOURCE_GRANTS'
   | 'SOURCE_SETTINGS'

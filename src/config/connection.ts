@@ -50,6 +50,12 @@ export interface SslConfig {
 }
 
 export interface ConnectionConfig {
+  /**
+   * How messages name the host and the user: the values themselves, or, when a value came from a
+   * `${…}` reference, the setting and the reference (`database.hostname (from ${env:DB_HOST})`), so
+   * a resolved value never reaches an error, a trace or a log line.
+   */
+  readonly shown: { readonly hostname: string; readonly user: string };
   readonly hostname: string;
   readonly port: number;
   readonly user: string;
@@ -108,6 +114,7 @@ export const connectionArea = defineArea({
       });
     }
     return {
+      shown: { hostname: v['database.hostname'], user: v['database.user'] },
       hostname: v['database.hostname'],
       port: v['database.port'],
       user: v['database.user'],

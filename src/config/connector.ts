@@ -7,14 +7,14 @@ import type { ConfigArea, Finding } from './area.js';
 import { closestName } from './closest.js';
 import { columnsArea } from './columns.js';
 import { compatArea, legacyProperty } from './compat.js';
-import { connectionArea } from './connection.js';
+import { connectionArea, type ConnectionConfig } from './connection.js';
 import { eventsArea, heartbeatArea } from './events.js';
 import { filtersArea } from './filters.js';
 import { connectArea, deliveryArea } from './kafka-connect.js';
 import { inFile, sortProblems, type Problem } from './problems.js';
 import { resolveProperties, type ResolveContext } from './providers.js';
 import { queueArea } from './queue.js';
-import { displayValue } from './secrets.js';
+import { displayValue, shownSetting } from './secrets.js';
 import { signalsArea } from './signals.js';
 import { snapshotArea } from './snapshot.js';
 import { topicsArea } from './topics.js';
@@ -113,6 +113,10 @@ function unwrapDocument(document: unknown, problems: Problem[]): { name?: string
     problems.push({ severity: 'error', property: 'name', message: 'is required' });
   } else if (/[\/\x00-\x1f\x7f]/.test(name)) {
     problems.push({ severity: 'error', property: 'name', value: name, message: 'expected a name without "/" or control characters (it is part of REST paths)' });
+  } else if (name === '.' || name === '..') {
+    // URL parsers remove "." and ".." segments, even percent-encoded: /connectors/../status
+    // could never reach the connector, so it could never be read, stopped or deleted.
+    problems.push({ severity: 'error', property: 'name', value: name, message: 'cannot be "." or "..": URLs drop those path segments, so the connector could never be read or deleted over REST; choose another name' });
   } else if (config['name'] !== undefined && config['name'].trim() !== name) {
     problems.push({ severity: 'error', property: 'config.name', value: config['name'], message: `must match the connector name "${name}"` });
   }
@@ -191,10 +195,14 @@ export function parseConnector(document: unknown, options: ParseOptions = {}): P
 
   const sorted = inFile(sortProblems(problems, Object.keys(written)), options.file);
   if (sorted.some((p) => p.severity === 'error') || unwrapped.name === undefined) return { problems: sorted };
+  const shown = (property: string): string => shownSetting(property, raw[property] ?? '', written[property], resolved.secretProperties.has(property));
+  const database = sections['database'] as ConnectionConfig;
   const config = {
     name: unwrapped.name,
     ...(options.file === undefined ? {} : { file: options.file }),
     ...sections,
+    // Only here is it known which values came from references.
+    database: { ...database, shown: { hostname: shown('database.hostname'), user: shown('database.user') } },
     raw: Object.freeze({ ...raw }),
     secretProperties: resolved.secretProperties as ReadonlySet<string>,
     written: Object.freeze({ ...written }),

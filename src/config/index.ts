@@ -4,8 +4,8 @@ export { parseConnector, parseConnectorConfig, KNOWN_PROPERTIES } from './connec
 export { loadConnectorFile, loadConnectors, connectorFiles, type LoadOptions, type LoadResult } from './load.js';
 export type { Problem, Severity, ServerChecker } from './problems.js';
 export { formatProblem, hasErrors, errorsOf } from './problems.js';
-export { resolveProperties, hasReference, type ProviderConfigs, type ResolveContext } from './providers.js';
-export { HIDDEN, isSecretName, redact, redactProperties, redactWorker } from './secrets.js';
+export { resolveProperties, hasReference, LOCAL_PROVIDERS, type ProviderConfig, type ProviderConfigs, type ResolveContext } from './providers.js';
+export { HIDDEN, hideSecrets, hideSecretsIn, hideSecretsInLine, isSecretName, redact, redactProperties, redactWorker, rememberSecret } from './secrets.js';
 export { loadWorkerConfig, parseWorkerConfig, providersOf, workerSchema, WORKER_ENV_OVERRIDES, type WorkerConfig } from './worker.js';
 export { validateCommand, type ValidateCommandOptions } from './validate.js';
 export { connectorJsonSchema, workerJsonSchema } from './json-schema.js';

@@ -163,10 +163,25 @@ export const connectArea = defineArea({
         default: { ...defaults, partitions: v['topic.creation.default.partitions'], replicationFactor: v['topic.creation.default.replication.factor'] },
         groups: v['topic.creation.groups'].map((name) => creationGroup(raw, name, report)),
       },
-      producerOverrides: propertiesUnder(raw, 'producer.override.'),
+      producerOverrides: checkedProducerOverrides(raw, report),
     };
   },
 });
+
+const MAX_JAVA_INT = 2147483647;
+
+/** `producer.override.*`, with the ones binlogd itself reads checked as the Java producer checks them. */
+function checkedProducerOverrides(raw: Readonly<Record<string, string>>, report: Report): Readonly<Record<string, string>> {
+  const overrides = propertiesUnder(raw, 'producer.override.');
+  const maxRequest = overrides['max.request.size'];
+  if (maxRequest !== undefined) {
+    const n = Number(maxRequest.trim());
+    if (maxRequest.trim() === '' || !Number.isInteger(n) || n < 1 || n > MAX_JAVA_INT) {
+      report({ property: 'producer.override.max.request.size', message: `expected a positive integer number of bytes (at most ${MAX_JAVA_INT}); the Java producer's default is 1048576` });
+    }
+  }
+  return overrides;
+}
 
 export const deliverySchema = z.object({
   'exactly.once.support': choice(

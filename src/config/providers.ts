@@ -1,33 +1,59 @@
 // Kafka Connect's config providers: a value may hold `${provider:path:key}` references that are
-// replaced before validation, so secrets stay out of the connector files. Built in: `env`
-// (`${env:NAME}`), `file` (`${file:/path}` whole file, `${file:/path:key}` a key of a properties
-// file); named `directory` providers come from the worker config, so `${secrets:a/b:c}` reads
-// `<path>/a/b/c` (Kafka's DirectoryConfigProvider). Problems name the property and the reference,
-// never a resolved value.
-import { readFileSync } from 'node:fs';
+// replaced before validation, so secrets stay out of the connector files. As in Connect
+// (`config.providers`), a provider exists only when the worker config enables it under
+// `configProviders`: `env` (`${env:NAME}`, optionally limited to an allowlist), `file`
+// (`${file:/path}` whole file, `${file:/path:key}` a key of a properties file, optionally limited to
+// allowed paths like FileConfigProvider's `allowed.paths`) and `directory` (`${secrets:a/b:c}`
+// reads `<path>/a/b/c`, Kafka's DirectoryConfigProvider). Problems name the property and the
+// reference, never a resolved value; every resolved value is remembered so that the last-line
+// redactor (secrets.ts) hides it wherever it might still show up.
+import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseProperties } from './properties-file.js';
 import type { Problem } from './problems.js';
-import { displayValue, isSecretName } from './secrets.js';
+import { displayValue, isSecretName, rememberSecret, rememberUrlCredentials } from './secrets.js';
+
+export interface EnvProviderConfig {
+  readonly type: 'env';
+  /** Variable names the provider may read; `PREFIX_*` matches a prefix. Absent: every variable. */
+  readonly allowlist?: readonly string[];
+}
+
+export interface FileProviderConfig {
+  readonly type: 'file';
+  /** Absolute directories (or files) the provider may read. Absent: every file the process can read. */
+  readonly allowedPaths?: readonly string[];
+}
 
 export interface DirectoryProviderConfig {
   readonly type: 'directory';
   readonly path: string;
 }
 
-export type ProviderConfigs = Readonly<Record<string, DirectoryProviderConfig>>;
+export type ProviderConfig = EnvProviderConfig | FileProviderConfig | DirectoryProviderConfig;
+
+export type ProviderConfigs = Readonly<Record<string, ProviderConfig>>;
 
 export interface ResolveContext {
   /** Defaults to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Named providers declared in the worker config (`configProviders`). */
+  /** The providers the worker config enables (`configProviders`); none when absent. */
   readonly providers?: ProviderConfigs;
 }
 
+/**
+ * What `binlogd validate` without a worker config resolves with: the operator's own shell, so
+ * env and file without limits. Everything that runs connectors uses the worker's providers.
+ */
+export const LOCAL_PROVIDERS: ProviderConfigs = { env: { type: 'env' }, file: { type: 'file' } };
+
+const ENABLE_EXAMPLE: Readonly<Record<string, string>> = {
+  env: '{"type": "env", "allowlist": ["MARIADB_PASSWORD"]}',
+  file: '{"type": "file", "allowedPaths": ["/run/secrets"]}',
+};
+
 /** Kafka's `ConfigTransformer.DEFAULT_PATTERN`: provider, optional path, key. */
 const REFERENCE = /\$\{([^}]*?):(?:([^}]*?):)?([^}]*?)\}/g;
-
-export const BUILT_IN_PROVIDERS = ['env', 'file'] as const;
 
 export function hasReference(value: string): boolean {
   REFERENCE.lastIndex = 0;
@@ -52,6 +78,38 @@ function trimFinalNewline(text: string): string {
   return text.replace(/\r?\n$/, '');
 }
 
+function isInside(base: string, file: string): boolean {
+  const inside = relative(base, file);
+  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
+}
+
+/** The real path (symlinks followed) when the file exists, else the lexical one. */
+function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/**
+ * FileConfigProvider's `allowed.paths`, made stricter: the path is resolved (`..` removed) and its
+ * symlinks followed, so neither can lead out of the allowed directories.
+ */
+function allowedFile(name: string, path: string, allowedPaths: readonly string[] | undefined): Lookup {
+  const file = resolve(path);
+  if (allowedPaths === undefined) return { ok: true, value: file };
+  const lexical = allowedPaths.some((allowed) => isInside(resolve(allowed), file));
+  const real = lexical && allowedPaths.some((allowed) => isInside(realPath(resolve(allowed)), realPath(file)));
+  if (real) return { ok: true, value: file };
+  return { ok: false, reason: `${path} is outside the allowed paths of config provider "${name}" (${allowedPaths.join(', ')}); move the secret there or add its directory to configProviders.${name}.allowedPaths` };
+}
+
+function envAllowed(allowlist: readonly string[] | undefined, variable: string): boolean {
+  if (allowlist === undefined) return true;
+  return allowlist.some((entry) => (entry.endsWith('*') ? variable.startsWith(entry.slice(0, -1)) : entry === variable));
+}
+
 class Resolver {
   private readonly files = new Map<string, Lookup>();
   private readonly env: Readonly<Record<string, string | undefined>>;
@@ -71,30 +129,39 @@ class Resolver {
     return result;
   }
 
+  private notEnabled(provider: string): Lookup {
+    const enabled = Object.keys(this.providers);
+    const example = ENABLE_EXAMPLE[provider] ?? '{"type": "directory", "path": "/run/secrets"}';
+    return {
+      ok: false,
+      reason: `config provider "${provider}" is not enabled (enabled: ${enabled.length === 0 ? 'none' : enabled.join(', ')}); ` +
+        `enable it in the worker config: "configProviders": {"${provider}": ${example}}`,
+    };
+  }
+
   lookup(provider: string, path: string | undefined, key: string): Lookup {
-    if (provider === 'env') {
+    const config = Object.hasOwn(this.providers, provider) ? this.providers[provider] : undefined;
+    if (config === undefined) return this.notEnabled(provider);
+    if (config.type === 'env') {
+      if (!envAllowed(config.allowlist, key)) {
+        return { ok: false, reason: `environment variable ${key} is not in the allowlist of config provider "${provider}"; add it to configProviders.${provider}.allowlist` };
+      }
       const value = this.env[key];
       return value === undefined ? { ok: false, reason: `environment variable ${key} is not set` } : { ok: true, value };
     }
-    if (provider === 'file') {
-      if (path === undefined || path === '') {
-        const whole = this.read(key);
-        return whole.ok ? { ok: true, value: trimFinalNewline(whole.value) } : whole;
-      }
-      const file = this.read(path);
+    if (config.type === 'file') {
+      const whole = path === undefined || path === '';
+      const allowed = allowedFile(provider, whole ? key : path, config.allowedPaths);
+      if (!allowed.ok) return allowed;
+      const file = this.read(allowed.value);
       if (!file.ok) return file;
+      if (whole) return { ok: true, value: trimFinalNewline(file.value) };
       const value = parseProperties(file.value).get(key);
       return value === undefined ? { ok: false, reason: `${path} has no key ${key}` } : { ok: true, value };
     }
-    const named = this.providers[provider];
-    if (named === undefined) {
-      const known = [...BUILT_IN_PROVIDERS, ...Object.keys(this.providers)].join(', ');
-      return { ok: false, reason: `unknown config provider "${provider}" (known: ${known})` };
-    }
-    const base = resolve(named.path);
+    const base = resolve(config.path);
     const file = resolve(base, path ?? '', key);
-    const inside = relative(base, file);
-    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    if (file === base || !isInside(base, file) || !isInside(realPath(base), realPath(file))) {
       return { ok: false, reason: `"${path ?? ''}:${key}" points outside ${base}` };
     }
     const content = this.read(file);
@@ -108,10 +175,15 @@ class Resolver {
     const value = text.replace(REFERENCE, (whole, provider: string, path: string | undefined, key: string) => {
       referenced = true;
       const found = this.lookup(provider, path, key);
-      if (found.ok) return found.value;
+      if (found.ok) {
+        rememberSecret(found.value);
+        return found.value;
+      }
       failures.push(`cannot resolve ${whole}: ${found.reason}`);
       return whole;
     });
+    // A failed reference stays in the text as written: that is the reference, not a secret.
+    if (referenced && failures.length === 0) rememberSecret(value);
     return { value, referenced, failures };
   }
 }
@@ -134,6 +206,8 @@ export function resolveProperties(raw: Readonly<Record<string, string>>, ctx: Re
     const { value, referenced, failures } = resolver.resolve(text);
     values[property] = value;
     if (referenced || isSecretName(property)) secretProperties.add(property);
+    if (isSecretName(property) && failures.length === 0) rememberSecret(value);
+    rememberUrlCredentials(value);
     for (const message of failures) {
       problems.push({ severity: 'error', property, value: displayValue(property, text), message });
     }
@@ -151,6 +225,8 @@ export function resolveJson(document: unknown, ctx: ResolveContext = {}): { valu
   const walk = (node: unknown, path: string): unknown => {
     if (typeof node === 'string') {
       const { value, failures } = resolver.resolve(node);
+      if (failures.length === 0 && (isSecretName(path) || /(^|\.)ssl\.(key|passphrase)$/.test(path))) rememberSecret(value);
+      rememberUrlCredentials(value);
       for (const message of failures) problems.push({ severity: 'error', property: path, value: displayValue(path, node), message });
       return value;
     }

@@ -3,12 +3,13 @@
 // Exit code 0 valid (warnings allowed), 1 invalid.
 import { errorsOf, formatProblem, inFile, type Problem, type ServerChecker } from './problems.js';
 import { loadConnectors } from './load.js';
+import { LOCAL_PROVIDERS } from './providers.js';
 import { loadWorkerConfig, providersOf, type WorkerConfig } from './worker.js';
 
 export interface ValidateCommandOptions {
   /** Connector files or directories of them. */
   readonly paths: readonly string[];
-  /** Worker config, for its named config providers. */
+  /** Worker config, for the config providers it enables; without one, env and file resolve as in the shell. */
   readonly workerFile?: string;
   readonly check?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -39,7 +40,7 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
     worker = loaded.config;
   }
 
-  const loaded = loadConnectors(options.paths, { env: options.env, providers: providersOf(worker) });
+  const loaded = loadConnectors(options.paths, { env: options.env, providers: worker ? providersOf(worker) : LOCAL_PROVIDERS });
   for (const problem of loaded.problems) write(formatProblem(problem));
   let failed = errorsOf(loaded.problems).length > 0 || loaded.files.length === 0;
   for (const file of loaded.files) {

@@ -1,11 +1,12 @@
 // The worker config (`config/worker.json`): Kafka, schema registry, offsets topic, REST, logging
-// and named config providers, with BINLOGD_* environment overrides for containers. String values
-// may hold `${provider:…}` references like connector properties.
+// and the config providers connector configs may use, with BINLOGD_* environment overrides for
+// containers. String values may hold `${provider:…}` references like connector properties.
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { closestName } from './closest.js';
 import { inFile, sortProblems, type Problem } from './problems.js';
-import { resolveJson, type ProviderConfigs } from './providers.js';
+import { LOCAL_PROVIDERS, resolveJson, type ProviderConfigs } from './providers.js';
 import { HIDDEN, isSecretName } from './secrets.js';
 import { choice, int, splitList } from './values.js';
 
@@ -20,7 +21,7 @@ const brokers = z
 const ssl = z
   .union([
     z.boolean(),
-    z.object({
+    z.strictObject({
       ca: z.string().optional().describe('PEM CA certificate(s); use ${file:/path} to read a file.'),
       cert: z.string().optional().describe('PEM client certificate.'),
       key: z.string().optional().describe('PEM client key.'),
@@ -33,7 +34,7 @@ const ssl = z
   .describe('TLS to the brokers: true, or the certificate settings.');
 
 const sasl = z
-  .object({
+  .strictObject({
     mechanism: choice(['plain', 'scram-sha-256', 'scram-sha-512'], 'plain', 'SASL mechanism.'),
     username: z.string().min(1, { error: 'is required' }).describe('SASL user.'),
     password: z.string().describe('SASL password; use a ${…} reference.'),
@@ -42,6 +43,31 @@ const sasl = z
   .describe('SASL authentication to the brokers.');
 
 const providerName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, { error: 'expected a name of letters, digits, "_" and "-"' });
+
+const absolutePath = z.string().refine((p) => isAbsolute(p), { error: 'expected an absolute path' });
+
+// Unknown keys in a provider are errors: a misspelt "allowedPaths" would otherwise open every file.
+const providerSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('env'),
+    allowlist: z.array(z.string().min(1)).optional().describe('Variables ${env:…} may read; "PREFIX_*" matches a prefix. Absent: every variable.'),
+  }),
+  z.strictObject({
+    type: z.literal('file'),
+    allowedPaths: z.array(absolutePath).min(1).optional().describe('Directories (or files) ${file:…} may read, after resolving ".." and symlinks. Absent: every file the process can read.'),
+  }),
+  z.strictObject({ type: z.literal('directory'), path: z.string().min(1).describe('Base directory.') }),
+], { error: 'expected {"type": "env" | "file" | "directory", …}' });
+
+const PROVIDER_VARIANTS: Readonly<Record<string, z.ZodType>> = Object.fromEntries(
+  providerSchema.options.map((option) => [option.shape.type.value, option]),
+);
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
 
 export const workerSchema = z.object({
   kafka: z
@@ -55,7 +81,7 @@ export const workerSchema = z.object({
   schemaRegistry: z
     .object({
       url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).describe('Confluent-compatible schema registry URL.'),
-      auth: z.object({ username: z.string(), password: z.string() }).optional().describe('Basic authentication to the registry.'),
+      auth: z.strictObject({ username: z.string(), password: z.string() }).optional().describe('Basic authentication to the registry.'),
     })
     .describe('Where Avro schemas are registered.'),
   offsets: z
@@ -67,22 +93,40 @@ export const workerSchema = z.object({
     .prefault({})
     .describe('The offsets topic (Kafka Connect\'s offset.storage.topic).'),
   http: z
-    .object({
-      host: z.string().min(1).default('0.0.0.0').describe('Address the REST API listens on. Default: 0.0.0.0.'),
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1').describe(
+        'Address the REST API listens on. Default: 127.0.0.1. Any other address needs http.authToken (or http.allowUnauthenticated: true).',
+      ),
       port: int(8083, 'REST API port.', { min: 0, max: 65535 }),
-      authToken: z.string().min(1).optional().describe('When set, REST requests need "Authorization: Bearer <token>".'),
+      authToken: z
+        .string({ error: 'expected the token as a string' })
+        .min(1, { error: 'is empty: remove http.authToken to serve without a token (loopback only), or set a token (a ${…} reference keeps it out of the file)' })
+        .optional()
+        .describe('When set, REST requests need "Authorization: Bearer <token>" (GET and HEAD /health stay open).'),
+      allowUnauthenticated: z
+        .boolean()
+        .default(false)
+        .describe('Serve the REST API without http.authToken on an address other than loopback (logged as a warning at every start). Default: false, such a config is refused.'),
     })
     .prefault({})
+    .refine((http) => http.authToken !== undefined || http.allowUnauthenticated || isLoopback(http.host), {
+      path: ['host'],
+      error: 'listens beyond loopback without http.authToken, so anyone who reaches the port could manage connectors: set http.authToken, ' +
+        'listen on 127.0.0.1, or set http.allowUnauthenticated: true to accept that',
+    })
     .describe('The REST API (Kafka Connect-compatible), /metrics and /health.'),
   log: z
     .object({ level: choice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info', 'Log level.') })
     .prefault({})
     .describe('Logging.'),
   configProviders: z
-    .record(providerName, z.object({ type: z.literal('directory', { error: 'expected "directory"' }), path: z.string().min(1).describe('Base directory.') }))
-    .refine((providers) => !('env' in providers) && !('file' in providers), { error: 'the names env and file are built in' })
+    .record(providerName, providerSchema)
     .default({})
-    .describe('Named config providers: {"secrets": {"type": "directory", "path": "/run/secrets"}} makes ${secrets:a/b:c} read /run/secrets/a/b/c.'),
+    .describe(
+      'Config providers connector configs may use, as Kafka Connect\'s config.providers; none unless listed. ' +
+        '{"env": {"type": "env", "allowlist": ["MARIADB_*"]}} enables ${env:NAME}; {"file": {"type": "file", "allowedPaths": ["/run/secrets"]}} ' +
+        'enables ${file:/path[:key]}; {"secrets": {"type": "directory", "path": "/run/secrets"}} makes ${secrets:a/b:c} read /run/secrets/a/b/c.',
+    ),
 });
 
 export type WorkerConfig = z.output<typeof workerSchema>;
@@ -114,16 +158,29 @@ function shapeOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   let current: unknown = schema;
   for (let i = 0; i < 5 && current !== undefined; i++) {
     if (current instanceof z.ZodObject) return current.shape as Record<string, z.ZodType>;
-    const def = (current as { _zod: { def: { innerType?: unknown; in?: unknown } } })._zod.def;
-    current = def.innerType ?? def.in;
+    const def = (current as { _zod: { def: { innerType?: unknown; in?: unknown; options?: unknown[] } } })._zod.def;
+    current = def.innerType ?? def.in ?? def.options?.find((option) => option instanceof z.ZodObject);
   }
   return undefined;
 }
 
+// Sections where a misspelt key could silently turn a protection off (a typo in http.authToken
+// would serve without auth): unknown keys there are errors, elsewhere warnings.
+const STRICT_SECTIONS = /^(http|kafka\.ssl|kafka\.sasl|schemaRegistry\.auth|configProviders\.[^.]+)$/;
+
 /** Keys the schema does not declare, with the closest declared key. */
 function unknownKeys(schema: z.ZodType, document: unknown, path: string, problems: Problem[]): void {
+  if (path === 'configProviders' && document !== null && typeof document === 'object') {
+    for (const [name, provider] of Object.entries(document)) {
+      const type = (provider as { type?: unknown } | null)?.type;
+      const variant = PROVIDER_VARIANTS[String(type)];
+      if (variant) unknownKeys(variant, provider, `${path}.${name}`, problems);
+    }
+    return;
+  }
   const shape = shapeOf(schema);
   if (!shape || document === null || typeof document !== 'object' || Array.isArray(document)) return;
+  const strict = STRICT_SECTIONS.test(path);
   for (const [key, value] of Object.entries(document)) {
     const property = path === '' ? key : `${path}.${key}`;
     // Own keys only: a key named like an Object.prototype member (`valueOf`) is not a setting.
@@ -133,7 +190,10 @@ function unknownKeys(schema: z.ZodType, document: unknown, path: string, problem
       continue;
     }
     const near = closestName(key, Object.keys(shape));
-    problems.push({ severity: 'warning', property, message: near ? `unknown setting; did you mean ${path === '' ? near : `${path}.${near}`}?` : 'unknown setting; ignored' });
+    const hint = near ? `did you mean ${path === '' ? near : `${path}.${near}`}?` : `known: ${Object.keys(shape).join(', ')}`;
+    problems.push(strict
+      ? { severity: 'error', property, message: `unknown setting in ${path}, refused so that a misspelt security setting cannot go unnoticed; ${hint}` }
+      : { severity: 'warning', property, message: near ? `unknown setting; ${hint}` : 'unknown setting; ignored' });
   }
 }
 
@@ -167,9 +227,17 @@ export function parseWorkerConfig(document: unknown, options: WorkerParseOptions
     setPath(copy, path, value);
     fromEnv.set(path.join('.'), name);
   }
-  const declared = (copy['configProviders'] ?? {}) as Record<string, { type?: unknown; path?: unknown }>;
-  const providers: Record<string, { type: 'directory'; path: string }> = {};
-  for (const [name, p] of Object.entries(declared)) if (p?.type === 'directory' && typeof p.path === 'string') providers[name] = { type: 'directory', path: p.path };
+  // The worker file is the operator's own, like a shell profile: its references may read any
+  // variable or file besides the providers it declares, which bind only connector configs.
+  const written = copy['configProviders'];
+  const entries = written !== null && typeof written === 'object' && !Array.isArray(written) ? Object.entries(written) : [];
+  const providers: ProviderConfigs = {
+    ...Object.fromEntries(entries.flatMap(([name, p]) => {
+      const parsed = providerSchema.safeParse(p);
+      return parsed.success ? [[name, parsed.data]] : [];
+    })),
+    ...LOCAL_PROVIDERS,
+  };
   const resolved = resolveJson(copy, { env, providers });
   problems.push(...resolved.problems);
   unknownKeys(workerSchema, resolved.value, '', problems);
@@ -177,11 +245,21 @@ export function parseWorkerConfig(document: unknown, options: WorkerParseOptions
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const property = issue.path.map(String).join('.');
+      if (issue.code === 'unrecognized_keys') {
+        const unreported = issue.keys.filter((key) => !problems.some((p) => p.property === (property === '' ? key : `${property}.${key}`)));
+        if (unreported.length === 0) continue;
+      }
       const written = getPath(copy, issue.path);
       const source = fromEnv.get(property);
       let message = written === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union') ? 'is required' : issue.message;
       if (source !== undefined) message += ` (set by ${source})`;
       problems.push({ severity: 'error', property, value: shown(property, written), message });
+    }
+  }
+  if (parsed.success) {
+    for (const [name, provider] of Object.entries(parsed.data.configProviders)) {
+      if (provider.type !== 'file' || provider.allowedPaths !== undefined) continue;
+      problems.push({ severity: 'warning', property: `configProviders.${name}`, message: 'can read every file the process can (/proc/self/environ included); set allowedPaths to the directories holding secrets' });
     }
   }
   const sorted = inFile(sortProblems(problems), options.file);
@@ -201,7 +279,7 @@ export function loadWorkerConfig(file: string, options: Omit<WorkerParseOptions,
   return parseWorkerConfig(document, { ...options, file });
 }
 
-/** The named providers a connector's references may use. */
+/** The providers a connector's references may use: only those the worker config enables. */
 export function providersOf(worker: WorkerConfig | undefined): ProviderConfigs {
   return worker?.configProviders ?? {};
 }

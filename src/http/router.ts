@@ -51,7 +51,8 @@ export class Router {
       const params = matchSegments(route.segments, segments);
       if (!params) continue;
       pathKnown = true;
-      if (route.method === method) return { handler: route.handler, params };
+      // HEAD is GET without the body (node:http drops it), as Jersey answers it for Connect.
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { handler: route.handler, params };
     }
     throw pathKnown ? new HttpError(405, 'HTTP 405 Method Not Allowed') : new HttpError(404, 'HTTP 404 Not Found');
   }

@@ -1,9 +1,13 @@
 // The REST server (node:http): Kafka Connect's API, /metrics and /health on the worker config's
 // http.host/http.port. Every answer is JSON (metrics excepted); every failure has Connect's error
 // shape. Closed last at shutdown, after the connectors, so status stays readable while they stop.
+// Every JSON body passes through the secret redactor on its way out (status traces quote errors,
+// and an error may quote a resolved value).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { hideSecretsIn } from '../config/index.js';
+import { isLoopback } from '../config/worker.js';
 import { checkAuth } from './auth.js';
 import { readJson } from './body.js';
 import type { RestContext } from './context.js';
@@ -45,6 +49,10 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   offsetRoutes(router, context);
   pluginRoutes(router, context);
   const log = context.logger.child({ component: 'http' });
+  if (options.authToken === undefined && !isLoopback(options.host)) {
+    // The worker config refuses this unless http.allowUnauthenticated is true; say it at every start.
+    log.warn({ host: options.host, port: options.port }, 'REST API listens beyond loopback WITHOUT authentication (http.allowUnauthenticated): anyone who reaches the port can create connectors and read their status; set http.authToken');
+  }
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const method = request.method ?? 'GET';
@@ -102,7 +110,7 @@ function send(response: ServerResponse, answer: RestResponse): void {
     response.writeHead(answer.status).end();
     return;
   }
-  const text = answer.text ?? JSON.stringify(answer.body);
+  const text = answer.text ?? JSON.stringify(hideSecretsIn(answer.body));
   response.writeHead(answer.status, {
     'Content-Type': answer.contentType ?? 'application/json',
     'Content-Length': Buffer.byteLength(text),

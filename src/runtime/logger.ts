@@ -3,9 +3,10 @@
 // passes through `censor` as a backstop: any field whose name marks a secret (password, token,
 // secret, passphrase, authorization, sasl.jaas.config, ...) at any depth and TLS keys are replaced
 // by [hidden], and a whole connector config is logged as its property map with every `${…}`
-// reference's value hidden. Resolved values in free text (messages) are not searched for.
+// reference's value hidden. Last, every serialized line goes through `hideSecretsInLine`, which
+// hides any remembered secret or resolved value wherever it stands (a message, an error's cause).
 import pino, { type Logger } from 'pino';
-import { HIDDEN, isSecretName, redactProperties } from '../config/index.js';
+import { HIDDEN, hideSecretsInLine, isSecretName, redactProperties } from '../config/index.js';
 
 export type { Logger };
 
@@ -47,6 +48,16 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
+/** Every line pino writes, with remembered secrets hidden before it reaches the destination. */
+function hidingSecrets(destination: pino.DestinationStream): pino.DestinationStream {
+  const target = destination as pino.DestinationStream & { flush?: (cb?: (error?: Error) => void) => void; flushSync?: () => void };
+  return {
+    write: (line: string) => target.write(hideSecretsInLine(line)),
+    ...(target.flush ? { flush: target.flush.bind(target) } : {}),
+    ...(target.flushSync ? { flushSync: target.flushSync.bind(target) } : {}),
+  } as pino.DestinationStream;
+}
+
 export function createLogger(level: string, options: LoggerOptions = {}): Logger {
   return pino({
     level,
@@ -55,5 +66,5 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
     formatters: { log: (object) => censor(object) as Record<string, unknown> },
     // pino does not pass child bindings through formatters; these paths cover them.
     redact: { paths: CHILD_BINDING_SECRETS, censor: HIDDEN },
-  }, options.destination ?? pino.destination({ dest: 1, sync: true }));
+  }, hidingSecrets(options.destination ?? pino.destination({ dest: 1, sync: true })));
 }

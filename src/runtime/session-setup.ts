@@ -10,7 +10,7 @@ import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js'
 import { startThreadedKafkaSink, type AckedRun, type ThreadedKafkaSink } from '../sink/threaded-sink.js';
 import type { GtidSourceFilter } from '../source/gtid-filter.js';
 import { readServerFacts, serverProblems, type ServerFacts } from '../source/server-checks.js';
-import { accountOf, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
+import { accountOf, serverOf, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
 import { trackTopics } from './active-topics.js';
 import { deadLetterTopicCreation } from './error-policy.js';
 import { gtidFilterWarning } from './gtid-filter-warning.js';
@@ -31,7 +31,7 @@ export async function checkSource(sql: SqlClient, options: {
   if (gtidWarning) log.warn({ subject: 'gtid.source' }, gtidWarning);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
-    throw new BinlogdError(errors[0]!.code, `MariaDB ${endpoint.host}:${endpoint.port} cannot be captured from:\n- ${errors.map((e) => e.message).join('\n- ')}`);
+    throw new BinlogdError(errors[0]!.code, `MariaDB ${serverOf(endpoint)} cannot be captured from:\n- ${errors.map((e) => e.message).join('\n- ')}`);
   }
   return facts;
 }

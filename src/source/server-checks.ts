@@ -2,7 +2,7 @@
 // `binlogd validate --check`), and explained in words an operator can act on.
 import type { ConnectorConfig } from '../config/index.js';
 import type { Problem } from '../config/problems.js';
-import { accountOf, endpointOf, openSqlClient, type SqlClient } from './sql-client.js';
+import { accountOf, endpointOf, openSqlClient, serverOf, type SqlClient } from './sql-client.js';
 
 export interface ServerFacts {
   version: string;
@@ -107,11 +107,11 @@ export async function checkServer(connector: ConnectorConfig): Promise<Problem[]
     const facts = await readServerFacts(sql);
     return serverProblems(facts, accountOf(endpoint)).map((finding) => ({
       severity: finding.severity, file: connector.file, property: 'database.hostname',
-      value: `${database.hostname}:${database.port}`, message: finding.message,
+      value: serverOf(endpoint), message: finding.message,
     }));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return [{ severity: 'error', file: connector.file, property: 'database.hostname', value: `${database.hostname}:${database.port}`, message }];
+    return [{ severity: 'error', file: connector.file, property: 'database.hostname', value: serverOf(endpoint), message }];
   } finally {
     await sql?.close();
   }

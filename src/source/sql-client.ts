@@ -1,71 +1,19 @@
 // Plain SQL connections to the source server (settings checks, table metadata, snapshot reads).
 // The only file importing mysql2; binlog replication goes through binlog-client.ts.
 import mysql from 'mysql2/promise';
-import type { ConnectionConfig } from '../config/index.js';
-import { BinlogdError } from '../errors.js';
+import type { BinlogdError } from '../errors.js';
+import { greetedSocket } from './mariadb-greeting.js';
+import type { SqlEndpoint } from './sql-endpoint.js';
+import { sqlError } from './sql-errors.js';
 
-export interface SqlEndpoint {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  connectTimeoutMs?: number;
-  /** The open connection does not keep the process alive (background monitoring). */
-  unref?: boolean;
-}
+export { accountOf, endpointOf, serverOf, type SqlEndpoint } from './sql-endpoint.js';
+export { sqlError } from './sql-errors.js';
 
 export type SqlRow = Record<string, unknown>;
-
-/** Where a connector's `database.*` properties point. */
-export function endpointOf(database: Pick<ConnectionConfig, 'hostname' | 'port' | 'user' | 'password' | 'connectTimeoutMs'>): SqlEndpoint {
-  return { host: database.hostname, port: database.port, user: database.user, password: database.password, connectTimeoutMs: database.connectTimeoutMs };
-}
-
-/** The account as MariaDB names it in GRANT statements; the host part is whatever the server sees. */
-export function accountOf(endpoint: SqlEndpoint): string {
-  return `'${endpoint.user}'@'<this host>'`;
-}
 
 export interface SqlClient {
   query(sql: string, params?: unknown[]): Promise<SqlRow[]>;
   close(): Promise<void>;
-}
-
-// mysql2 reports socket failures by errno name and server refusals by MariaDB error number.
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST']);
-const ER_ACCESS_DENIED = 1045;
-const ER_DBACCESS_DENIED = 1044;
-// ER_MASTER_FATAL_ERROR_READING_BINLOG: the server cannot send the binlog from the requested GTID
-// position (the binlog holding it was purged, or the position is not in its history).
-const ER_BINLOG_POSITION_UNAVAILABLE = 1236;
-const GRANT_ERRNOS = new Set([1142 /* ER_TABLEACCESS_DENIED */, 1143 /* column */, 1227 /* ER_SPECIFIC_ACCESS_DENIED */]);
-
-export function sqlError(error: unknown, endpoint: SqlEndpoint): BinlogdError {
-  const { code, errno, fatal } = (error ?? {}) as { code?: string; errno?: number; fatal?: boolean };
-  const where = `${endpoint.user}@${endpoint.host}:${endpoint.port}`;
-  if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-    return new BinlogdError('SOURCE_UNREACHABLE',
-      `cannot reach MariaDB at ${endpoint.host}:${endpoint.port} (${code}): check database.hostname and database.port, and that the server accepts TCP connections`,
-      { retriable: true, cause: error, details: { host: endpoint.host, port: endpoint.port } });
-  }
-  if (errno === ER_ACCESS_DENIED || errno === ER_DBACCESS_DENIED) {
-    return new BinlogdError('SOURCE_AUTH',
-      `MariaDB refused the login ${where}: check database.user and database.password`,
-      { cause: error, details: { host: endpoint.host, port: endpoint.port, user: endpoint.user } });
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  if (errno === ER_BINLOG_POSITION_UNAVAILABLE) {
-    return new BinlogdError('SOURCE_POSITION_LOST',
-      `MariaDB ${endpoint.host}:${endpoint.port} cannot send the binlog from the connector's position: ${reason}. The binlog holding it was purged (see SHOW BINARY LOGS for the oldest one). Nothing after that position can be read any more: reset the connector's stored offset to start from the current end, or re-snapshot (snapshot.mode=when_needed, once snapshots land)`,
-      { cause: error });
-  }
-  if (errno !== undefined && GRANT_ERRNOS.has(errno)) {
-    return new BinlogdError('SOURCE_GRANTS', `MariaDB ${where} lacks a privilege: ${reason}`, { cause: error });
-  }
-  if (errno !== undefined && !fatal) {
-    return new BinlogdError('INTERNAL', `MariaDB ${where} rejected a query: ${reason}`, { cause: error });
-  }
-  return new BinlogdError('SOURCE_CONNECTION_LOST', `MariaDB ${where}: ${reason}`, { retriable: true, cause: error });
 }
 
 /** Exact values: 64-bit integers and decimals as text, temporal values as the server prints them. */
@@ -76,6 +24,7 @@ function connectionOptions(endpoint: SqlEndpoint): mysql.ConnectionOptions {
     user: endpoint.user,
     password: endpoint.password,
     connectTimeout: endpoint.connectTimeoutMs ?? 30_000,
+    stream: () => greetedSocket(endpoint),
     supportBigNumbers: true,
     bigNumberStrings: true,
     decimalNumbers: false,

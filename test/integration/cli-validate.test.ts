@@ -107,7 +107,7 @@ test("the users' two Debezium connector files validate unchanged with a director
 
   const withoutProvider = await binlogd(['validate', join(dir, 'connectors', 'outbox.json')]);
   assert.equal(withoutProvider.code, 1);
-  assert.match(withoutProvider.stdout, /database\.password = "\[hidden\]": cannot resolve \$\{secrets:mariadb\/debezium:password\}: unknown config provider "secrets"/);
+  assert.match(withoutProvider.stdout, /database\.password = "\[hidden\]": cannot resolve \$\{secrets:mariadb\/debezium:password\}: config provider "secrets" is not enabled/);
 });
 
 test('duplicate connector names in a directory are an error', async (t) => {

@@ -34,7 +34,9 @@ test('every REST route, success and error cases, against a running daemon', { ti
     'table.include.list': table.replace('.', '\\.'),
     'snapshot.mode': 'no_data',
   };
-  const daemon: BinlogdProcess = await startBinlogd({ name, env: { BINLOGD_TEST_DB_PASSWORD: env.mariadb.password } });
+  const daemon: BinlogdProcess = await startBinlogd({
+    name, worker: { configProviders: { env: { type: 'env', allowlist: ['BINLOGD_TEST_DB_PASSWORD'] } } }, env: { BINLOGD_TEST_DB_PASSWORD: env.mariadb.password },
+  });
   const api = daemon.url;
   const answers: string[] = [];
   const call = async (method: string, path: string, options: { body?: unknown; raw?: string } = {}) => {
@@ -250,18 +252,21 @@ test('every REST route, success and error cases, against a running daemon', { ti
   }
 });
 
-test('bearer-token auth: 401 without or with a wrong token, everything with it; /health open', { timeout: 60_000 }, async () => {
+test('token auth (bearer or HTTP Basic): 401 without or with a wrong token, everything with it; /health open', { timeout: 60_000 }, async () => {
   const token = `t-${uniqueName('tok')}`;
   const daemon = await startBinlogd({ name: uniqueName('auth'), worker: { http: { authToken: '${env:BINLOGD_TEST_TOKEN}' } }, env: { BINLOGD_TEST_TOKEN: token } });
   try {
     const none = await rest(daemon.url, 'GET', '/connectors');
-    errorShape(none, 401, /requires a bearer token/);
+    errorShape(none, 401, /requires a token: send "Authorization: Bearer <token>", or HTTP Basic with the token as the password/);
     assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer/);
     errorShape(await rest(daemon.url, 'GET', '/connectors', { token: 'wrong' }), 401, /not the one/);
     errorShape(await rest(daemon.url, 'GET', '/metrics'), 401);
     errorShape(await rest(daemon.url, 'POST', '/connectors', { body: {} }), 401);
     assert.equal((await rest(daemon.url, 'GET', '/connectors', { token })).status, 200);
     assert.equal((await rest(daemon.url, 'GET', '/metrics', { token })).status, 200);
+    const basic = (password: string) => ({ headers: { Authorization: `Basic ${Buffer.from(`kcctl:${password}`).toString('base64')}` } });
+    assert.equal((await fetch(`${daemon.url}/connectors`, basic(token))).status, 200, 'HTTP Basic with the token as the password');
+    assert.equal((await fetch(`${daemon.url}/connectors`, basic('wrong'))).status, 401);
     assert.equal((await rest(daemon.url, 'GET', '/health')).status, 200);
     assert.ok(!JSON.stringify(daemon.logs).includes(token), 'the token never reaches the log');
   } finally {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseConnector } from '../../../src/config/connector.js';
 import { formatProblem } from '../../../src/config/problems.js';
 import { parseProperties } from '../../../src/config/properties-file.js';
-import { hasReference, resolveProperties } from '../../../src/config/providers.js';
+import { hasReference, LOCAL_PROVIDERS, resolveProperties } from '../../../src/config/providers.js';
 import { HIDDEN, isSecretName, redact, redactProperties } from '../../../src/config/secrets.js';
 
 function tempTree(): { dir: string; cleanup: () => void } {
@@ -21,7 +21,7 @@ test('references resolve from env, whole files, properties files and directory p
   writeFileSync(join(dir, 'db.properties'), '# comment\nuser = cdc\npassword: p\\=q\\\n  rs\n');
   mkdirSync(join(dir, 'secrets', 'mariadb', 'debezium'), { recursive: true });
   writeFileSync(join(dir, 'secrets', 'mariadb', 'debezium', 'password'), 'dir-secret\r\n');
-  const ctx = { env: { HOST: 'db.internal', PORT: '3307' }, providers: { secrets: { type: 'directory' as const, path: join(dir, 'secrets') } } };
+  const ctx = { env: { HOST: 'db.internal', PORT: '3307' }, providers: { ...LOCAL_PROVIDERS, secrets: { type: 'directory' as const, path: join(dir, 'secrets') } } };
   const cases: Array<[string, string]> = [
     ['${env:HOST}', 'db.internal'],
     ['${env:HOST}:${env:PORT}', 'db.internal:3307'],
@@ -47,12 +47,12 @@ test('a reference that cannot be resolved names the property and the reference, 
   writeFileSync(join(dir, 'db.properties'), 'user=cdc\n');
   mkdirSync(join(dir, 'secrets'));
   writeFileSync(join(dir, 'outside'), 'nope');
-  const ctx = { env: {}, providers: { secrets: { type: 'directory' as const, path: join(dir, 'secrets') } } };
+  const ctx = { env: {}, providers: { ...LOCAL_PROVIDERS, secrets: { type: 'directory' as const, path: join(dir, 'secrets') } } };
   const cases: Array<[string, RegExp]> = [
     ['${env:MISSING_VAR}', /environment variable MISSING_VAR is not set/],
     [`\${file:${join(dir, 'none.txt')}}`, /does not exist/],
     [`\${file:${join(dir, 'db.properties')}:password}`, /has no key password/],
-    ['${vault:secret/db:password}', /unknown config provider "vault" \(known: env, file, secrets\)/],
+    ['${vault:secret/db:password}', /config provider "vault" is not enabled \(enabled: env, file, secrets\); enable it in the worker config: "configProviders": \{"vault": /],
     ['${secrets:mariadb/debezium:password}', /does not exist/],
     ['${secrets:..:outside}', /points outside/],
     [`\${file:${dir}}`, /is a directory/],
@@ -74,14 +74,14 @@ test('unreadable secret files are reported as such', (t) => {
   t.after(cleanup);
   writeFileSync(join(dir, 'locked'), 'x');
   chmodSync(join(dir, 'locked'), 0o000);
-  const result = resolveProperties({ p: `\${file:${join(dir, 'locked')}}` }, { env: {} });
+  const result = resolveProperties({ p: `\${file:${join(dir, 'locked')}}` }, { env: {}, providers: LOCAL_PROVIDERS });
   assert.match(result.problems[0]!.message, /is not readable/);
 });
 
 test('a failed reference is one problem, not also a type error', () => {
   const result = parseConnector(
     { name: 'c', config: { 'database.hostname': 'h', 'database.user': 'u', 'database.server.id': '1', 'topic.prefix': 'p', 'database.port': '${env:NOPE}' } },
-    { env: {} },
+    { env: {}, providers: LOCAL_PROVIDERS },
   );
   assert.deepEqual(result.problems.map((p) => p.property), ['database.port']);
 });
@@ -107,7 +107,7 @@ test('secret-looking names and referenced values are tracked and redacted', (t) 
         'include.query': 'false',
       },
     },
-    { env: { DB_HOST: 'db.internal' }, providers: { secrets: { type: 'directory', path: dir } } },
+    { env: { DB_HOST: 'db.internal' }, providers: { ...LOCAL_PROVIDERS, secrets: { type: 'directory', path: dir } } },
   );
   assert.ok(result.config, result.problems.map(formatProblem).join('\n'));
   const c = result.config;

@@ -67,5 +67,5 @@ test('without the secrets provider the reference is an error naming it', () => {
   const error = problems.find((p) => p.severity === 'error')!;
   assert.equal(error.property, 'database.password');
   assert.match(error.message, /\$\{secrets:mariadb\/debezium:password\}/);
-  assert.match(error.message, /unknown config provider "secrets"/);
+  assert.match(error.message, /config provider "secrets" is not enabled/);
 });

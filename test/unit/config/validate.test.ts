@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectorConfig } from '../../../src/config/connector.js';
 import { loadConnectors } from '../../../src/config/load.js';
+import { LOCAL_PROVIDERS } from '../../../src/config/providers.js';
 import type { ServerChecker } from '../../../src/config/problems.js';
 import { validateCommand } from '../../../src/config/validate.js';
 
@@ -31,7 +32,7 @@ test('a directory of connectors: every *.json, duplicate names are an error', (t
   writeFileSync(join(dir, 'b.json'), JSON.stringify(good('b')));
   writeFileSync(join(dir, 'c.json'), JSON.stringify(good('a')));
   writeFileSync(join(dir, 'notes.txt'), 'not a connector');
-  const result = loadConnectors([dir], { env: { PW: 'x' } });
+  const result = loadConnectors([dir], { env: { PW: 'x' }, providers: LOCAL_PROVIDERS });
   assert.deepEqual(result.files, ['a.json', 'b.json', 'c.json'].map((f) => join(dir, f)));
   assert.deepEqual(result.connectors.map((c) => c.name), ['a', 'b']);
   const duplicate = result.problems.find((p) => p.severity === 'error')!;

@@ -25,7 +25,7 @@ test('defaults fill everything but brokers and the registry URL', () => {
     kafka: { brokers: ['k1:9092'], clientId: 'binlogd' },
     schemaRegistry: { url: 'http://registry:8081' },
     offsets: { topic: 'binlogd-offsets', partitions: 25, replicationFactor: -1 },
-    http: { host: '0.0.0.0', port: 8083 },
+    http: { host: '127.0.0.1', port: 8083, allowUnauthenticated: false },
     log: { level: 'info' },
     configProviders: {},
   });
@@ -127,4 +127,47 @@ test('loading a missing or broken worker file is a problem, not a throw', (t) =>
   writeFileSync(join(dir, 'broken.json'), '{"kafka": ');
   assert.match(loadWorkerConfig(join(dir, 'none.json')).problems[0]!.message, /not found/);
   assert.match(loadWorkerConfig(join(dir, 'broken.json')).problems[0]!.message, /not valid JSON/);
+});
+
+test('a misspelt key in a security section is an error naming the closest key, not a warning', () => {
+  const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+    [{ http: { authTokn: 'x' } }, 'http.authTokn', /did you mean http\.authToken\?/],
+    [{ kafka: { brokers: ['k:1'], sasl: { mechanism: 'plain', username: 'u', pasword: 'p' } } }, 'kafka.sasl.pasword', /did you mean kafka\.sasl\.password\?/],
+    [{ kafka: { brokers: ['k:1'], ssl: { rejectUnauthorised: false } } }, 'kafka.ssl.rejectUnauthorised', /did you mean kafka\.ssl\.rejectUnauthorized\?/],
+    [{ configProviders: { file: { type: 'file', allowedPath: ['/run/secrets'] } } }, 'configProviders.file.allowedPath', /did you mean configProviders\.file\.allowedPaths\?/],
+  ];
+  for (const [patch, property, message] of cases) {
+    const { config, problems } = parseWorkerConfig({ ...minimal, ...patch }, { env: {} });
+    assert.equal(config, undefined, property);
+    const problem = problems.find((p) => p.property === property);
+    assert.equal(problem?.severity, 'error', `${property}: ${problems.map(formatProblem).join('\n')}`);
+    assert.match(problem.message, message);
+    assert.match(problem.message, /refused so that a misspelt security setting cannot go unnoticed/);
+  }
+  const loose = parseWorkerConfig({ ...minimal, log: { levle: 'info' } }, { env: {} });
+  assert.ok(loose.config, 'outside security sections an unknown key stays a warning');
+});
+
+test('authToken "" gets a precise message; the REST API beyond loopback needs a token or an explicit opt-out', () => {
+  const empty = parseWorkerConfig({ ...minimal, http: { authToken: '' } }, { env: {} });
+  assert.match(empty.problems.map(formatProblem).join('\n'), /http\.authToken.*is empty: remove http\.authToken to serve without a token \(loopback only\), or set a token/);
+  const open = parseWorkerConfig({ ...minimal, http: { host: '0.0.0.0' } }, { env: {} });
+  assert.equal(open.config, undefined);
+  assert.match(open.problems.map(formatProblem).join('\n'), /http\.host = "0\.0\.0\.0": listens beyond loopback without http\.authToken.*set http\.authToken, listen on 127\.0\.0\.1, or set http\.allowUnauthenticated: true/);
+  for (const http of [{ host: '0.0.0.0', authToken: 't' }, { host: '0.0.0.0', allowUnauthenticated: true }, { host: '::1' }, { host: 'localhost' }, {}]) {
+    assert.ok(parseWorkerConfig({ ...minimal, http }, { env: {} }).config, JSON.stringify(http));
+  }
+});
+
+test('config providers: declared ones only, a file provider without allowedPaths is a warning, worker references still resolve', () => {
+  const { config, problems } = parseWorkerConfig({
+    ...minimal,
+    http: { authToken: '${env:TOKEN}' },
+    configProviders: { file: { type: 'file' }, env: { type: 'env', allowlist: ['MARIADB_*'] } },
+  }, { env: { TOKEN: 'worker-token' } });
+  assert.equal(config?.http.authToken, 'worker-token', 'the worker file may read its own variables whatever connectors may');
+  assert.deepEqual(problems.map((p) => [p.severity, p.property]), [['warning', 'configProviders.file']]);
+  assert.match(problems[0]!.message, /set allowedPaths/);
+  const relative = parseWorkerConfig({ ...minimal, configProviders: { file: { type: 'file', allowedPaths: ['run/secrets'] } } }, { env: {} });
+  assert.match(relative.problems.map(formatProblem).join('\n'), /configProviders\.file\.allowedPaths\.0.*expected an absolute path/);
 });

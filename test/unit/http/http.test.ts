@@ -31,7 +31,12 @@ test('auth: no token configured lets everything through; with one, Bearer <token
   assert.throws(() => checkAuth('s3cret', 'GET', '/connectors', { authorization: 'Bearer nope' }), (e: HttpError) => e.status === 401);
   assert.throws(() => checkAuth('s3cret', 'GET', '/connectors', { authorization: 'Basic czNjcmV0' }), (e: HttpError) => e.status === 401);
   assert.doesNotThrow(() => checkAuth('s3cret', 'GET', '/connectors', { authorization: 'Bearer s3cret' }));
+  const basic = (credentials: string) => ({ authorization: `Basic ${Buffer.from(credentials).toString('base64')}` });
+  assert.doesNotThrow(() => checkAuth('s3cret', 'GET', '/connectors', basic('kcctl:s3cret')), 'HTTP Basic with the token as the password');
+  assert.throws(() => checkAuth('s3cret', 'GET', '/connectors', basic('s3cret:wrong')), (e: HttpError) => e.status === 401);
   assert.doesNotThrow(() => checkAuth('s3cret', 'GET', '/health', {}));
+  assert.doesNotThrow(() => checkAuth('s3cret', 'HEAD', '/health', {}), 'load balancers probe with HEAD');
+  assert.throws(() => checkAuth('s3cret', 'HEAD', '/connectors', {}), (e: HttpError) => e.status === 401);
   assert.throws(() => checkAuth('s3cret', 'GET', '/metrics', {}), (e: HttpError) => e.status === 401);
 });
 
@@ -42,7 +47,7 @@ test('configs are shown as written: references kept, secrets hidden, resolved se
       'database.hostname': 'h', 'database.user': 'u', 'database.server.id': '1', 'topic.prefix': 'p',
       'database.password': '${env:PW}', 'database.ssl.keystore.password': 'plain-secret', 'table.include.list': 'a\\.b',
     },
-  }, { env: { PW: 'resolved-secret' } });
+  }, { env: { PW: 'resolved-secret' }, providers: { env: { type: 'env' } } });
   assert.ok(config);
   const shown = displayConfig(config);
   assert.equal(shown['database.password'], '${env:PW}');
@@ -50,4 +55,11 @@ test('configs are shown as written: references kept, secrets hidden, resolved se
   assert.equal(shown['table.include.list'], 'a\\.b');
   assert.equal(shown['name'], 'c');
   assert.doesNotMatch(JSON.stringify(shown), /resolved-secret|plain-secret/);
+});
+
+test('HEAD is answered by the GET route, as Jersey does for Connect', () => {
+  const get = () => ({ status: 200, body: { status: 'healthy' } });
+  const router = new Router().add('GET', '/health', get).add('PUT', '/connectors/:name/pause', get);
+  assert.equal(router.match('HEAD', '/health').handler, get);
+  assert.throws(() => router.match('HEAD', '/connectors/x/pause'), (e: HttpError) => e.status === 405);
 });

@@ -24,7 +24,7 @@ const connector = parseConnector({
     'database.user': '${env:DB_USER}',
     'database.password': 's3cr3t-db',
   },
-}, { env: { DB_USER: 'from-env-user' } }).config!;
+}, { env: { DB_USER: 'from-env-user' }, providers: { env: { type: 'env' } } }).config!;
 
 const worker = parseWorkerConfig({
   kafka: { brokers: ['k:9092'], sasl: { mechanism: 'plain', username: 'u', password: 'sasl-pw' }, ssl: { key: 'tls-key-pem', passphrase: 'tls-pass' } },
