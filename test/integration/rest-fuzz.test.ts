@@ -81,7 +81,8 @@ test('REST API fuzz: every request gets a Connect-shaped answer below 500, no st
   const name = uniqueName('restfuzz');
   const daemon = await startBinlogd({
     name,
-    worker: { http: { authToken: '${env:BINLOGD_FUZZ_TOKEN}' }, log: { level: 'debug' } },
+    // Every provider open, /proc/self/environ included, so that what is resolved must be hidden, not refused.
+    worker: { http: { authToken: '${env:BINLOGD_FUZZ_TOKEN}' }, log: { level: 'debug' }, configProviders: { env: { type: 'env' }, file: { type: 'file' } } },
     env: { BINLOGD_FUZZ_TOKEN: TOKEN, FUZZ_DB_PASSWORD: DB_PASSWORD },
   });
   const failures: string[] = [];
