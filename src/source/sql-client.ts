@@ -154,7 +154,8 @@ export interface SnapshotSqlClient extends SqlClient {
 // binlog row image carries; mysql2 would parse them into {x, y} objects and lose the SRID.
 // mysql2 parses DOUBLE text with its own digit loop (result * 10 + digit, then one division), which
 // is off by one unit in the last place for about 2% of values (917044.1636815667 became ...668):
-// Number() reads the server's text to the nearest double, as the binlog's 8 bytes are.
+// Number() reads the server's text to the nearest double, as the binlog's 8 bytes are. (The
+// snapshot's own select list reads them as text instead: this hook costs on every value.)
 function binlogShapedValue(field: { type: string; buffer(): Buffer | null; string(): string | null }, next: () => unknown): unknown {
   if (field.type === 'GEOMETRY') return field.buffer();
   if (field.type === 'DOUBLE' || field.type === 'FLOAT') {
