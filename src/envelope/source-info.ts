@@ -6,7 +6,7 @@ const string: ConnectSchema = { type: 'string', optional: false };
 const int64: ConnectSchema = { type: 'int64', optional: false };
 const int32: ConnectSchema = { type: 'int32', optional: false };
 
-/** Since Debezium 3.0.5 the Enum lists every snapshot marker; streaming rows carry the default. */
+/** Since Debezium 3.0.5 the Enum lists every snapshot marker; streaming rows carry null, which converters write as the default. */
 export const SNAPSHOT_MARKERS = 'true,first,first_in_data_collection,last_in_data_collection,last,false,incremental';
 
 export const SOURCE_SCHEMA: ConnectSchema = struct('io.debezium.connector.mariadb.Source', [
@@ -60,7 +60,7 @@ export function sourceStruct(identity: SourceIdentity, at: SourcePosition): Conn
     connector: 'mariadb',
     name: identity.name,
     ts_ms: ms,
-    snapshot: at.snapshot ?? 'false',
+    snapshot: at.snapshot ?? null,
     db: at.db,
     sequence: null,
     ts_us: ms * 1000n,

@@ -84,16 +84,15 @@ function structBuilder(codecs: readonly ColumnCodec[]): (raw: Record<string, unk
   const converters = codecs.map((c) => c.convert);
   // A NOT NULL column can still arrive as null (a zero date): its converter decides the value.
   const nullable = codecs.map((c) => c.schema.optional && !c.convertsNull);
-  // Kafka Connect's Struct.get returns a field's default for a null value, and both the Avro and
-  // JSON converters read fields that way: Debezium's consumers see the default, never the null.
-  const ifNull = codecs.map((c) => c.schema.defaultValue ?? null);
+  // A NULL stays null here, as in Debezium's Struct: the converters decide whether a field's default
+  // is written in its place (replace.null.with.default, ignore.default.for.nullables).
   const count = codecs.length;
   return (raw) => {
     const out: ConnectStruct = {};
     for (let i = 0; i < count; i++) {
       const name = names[i]!;
       const value = raw[name];
-      out[name] = (value === null || value === undefined) && nullable[i] ? ifNull[i]! : converters[i]!(value);
+      out[name] = (value === null || value === undefined) && nullable[i] ? null : converters[i]!(value);
     }
     return out;
   };

@@ -5,6 +5,7 @@
 // (registers) anything, once per pair.
 import type { ConnectSchema, ConnectValue } from '../connect/schema.js';
 import { BinlogdError } from '../errors.js';
+import { defaultsApplier } from './connect-defaults.js';
 import { createJsonConverter } from './json-converter.js';
 import type { AvroSerializer } from './serializer.js';
 
@@ -12,7 +13,11 @@ export const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
 export const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
 
 export type ConverterConfig =
-  | { readonly class: typeof AVRO_CONVERTER; readonly registryUrl?: string; readonly auth?: { readonly username: string; readonly password: string } }
+  | {
+    readonly class: typeof AVRO_CONVERTER; readonly registryUrl?: string; readonly auth?: { readonly username: string; readonly password: string };
+    /** AvroData's ignore.default.for.nullables: a null stays null instead of becoming the field's default. */
+    readonly ignoreDefaultForNullables?: boolean;
+  }
   | { readonly class: typeof JSON_CONVERTER; readonly schemasEnable: boolean; readonly decimalFormat: 'BASE64' | 'NUMERIC'; readonly replaceNullWithDefault: boolean };
 
 export interface ConverterFinding {
@@ -64,7 +69,10 @@ export function parseConverter(kind: 'key' | 'value', raw: Readonly<Record<strin
       if (colon < 0) report({ property: `${prefix}basic.auth.user.info`, message: 'expected user:password' });
       else auth = { username: userInfo.slice(0, colon), password: userInfo.slice(colon + 1) };
     }
-    return { class: AVRO_CONVERTER, ...(url === undefined ? {} : { registryUrl: url }), ...(auth === undefined ? {} : { auth }) };
+    return {
+      class: AVRO_CONVERTER, ...(url === undefined ? {} : { registryUrl: url }), ...(auth === undefined ? {} : { auth }),
+      ignoreDefaultForNullables: bool('ignore.default.for.nullables', false),
+    };
   }
   if (className === JSON_CONVERTER) {
     for (const name of options.filter((o) => !JSON_OPTIONS.has(o))) report({ severity: 'warning', property: `${prefix}${name}`, message: `is not an option of ${JSON_CONVERTER}; ignored` });
@@ -113,15 +121,34 @@ export function createConverter(kind: 'key' | 'value', config: ConverterConfig, 
     return { className: JSON_CONVERTER, ready, prepare: async (topic, schema) => ready(topic, schema) };
   }
   const serializer = avro();
+  const appliers = new WeakMap<ConnectSchema, ((value: ConnectValue) => ConnectValue) | null>();
+  const wrapped = new WeakMap<Encoder, Encoder>();
+  // The registry's serializer encodes the struct as it is; the converter decides what a null reads as.
+  const encoder = (schema: ConnectSchema, serialize: Encoder): Encoder => {
+    if (config.ignoreDefaultForNullables) return serialize;
+    let found = wrapped.get(serialize);
+    if (found === undefined) {
+      let apply = appliers.get(schema);
+      if (apply === undefined) {
+        apply = defaultsApplier(schema) ?? null;
+        appliers.set(schema, apply);
+      }
+      const fill = apply;
+      found = fill === null ? serialize : (value) => serialize(fill(value));
+      wrapped.set(serialize, found);
+    }
+    return found;
+  };
   return {
     className: AVRO_CONVERTER,
     ready(topic, schema) {
       if (schema === null) return nullOnly;
-      return serializer.ready(kind, topic, schema)?.serialize;
+      const prepared = serializer.ready(kind, topic, schema);
+      return prepared && encoder(schema, prepared.serialize);
     },
     async prepare(topic, schema) {
       const prepared = kind === 'key' ? await serializer.prepareKey(topic, schema) : await serializer.prepareValue(topic, schema);
-      return prepared.serialize;
+      return encoder(schema, prepared.serialize);
     },
   };
 }

@@ -1,11 +1,12 @@
 // org.apache.kafka.connect.json.JsonConverter, byte for byte: with schemas.enable=true each record is
 // `{"schema":…,"payload":…}` (asJsonSchema / convertToJson, keys in Kafka's order), without it the
-// payload alone. Numbers are written as Jackson writes Java's (1.0, 1.0E10, float32 shortest), bytes
+// payload alone. Numbers are written as Jackson writes Java 17's (1.0, 1.0E10, 1.17549435E-38), bytes
 // and Connect decimals as base64 (decimal.format=BASE64) or decimals as numbers (NUMERIC), and a null
 // in a field with a default is written as the default (replace.null.with.default=true). A schema's
 // JSON text is built once per schema object.
 import { DECIMAL_SCHEMA_NAME, type ConnectSchema, type ConnectValue } from '../connect/schema.js';
 import { decimalToBytes } from './decimal.js';
+import { javaDoubleText, javaFloatText } from './java-number-text.js';
 
 export interface JsonConverterOptions {
   schemasEnable: boolean;
@@ -76,9 +77,9 @@ export function convert(schema: ConnectSchema, value: ConnectValue | undefined, 
       if (typeof value === 'bigint') return value.toString();
       return String(Math.trunc(expectNumber(value, schema)));
     case 'float32':
-      return javaFloat(expectNumber(value, schema));
+      return jacksonNumber(javaFloatText(expectNumber(value, schema)));
     case 'float64':
-      return javaDouble(expectNumber(value, schema));
+      return jacksonNumber(javaDoubleText(expectNumber(value, schema)));
     case 'boolean':
       if (typeof value !== 'boolean') throw mismatch(schema, value);
       return value ? 'true' : 'false';
@@ -113,7 +114,7 @@ export function convert(schema: ConnectSchema, value: ConnectValue | undefined, 
 function schemaless(value: ConnectValue): string {
   if (value === null) return 'null';
   if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : javaDouble(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : jacksonNumber(javaDoubleText(value));
   if (typeof value === 'string') return jsonString(value);
   if (typeof value === 'boolean') return String(value);
   if (Buffer.isBuffer(value)) return `"${value.toString('base64')}"`;
@@ -145,42 +146,7 @@ export function jsonString(text: string): string {
   return `${out}"`;
 }
 
-/** Java's Double.toString: plain between 10^-3 and 10^7 (always with a fraction), else d.dddE±n. */
-export function javaDouble(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
-  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  return javaDecimalText(value, value.toExponential());
-}
-
-/** Java's Float.toString: the shortest digits that read back as the same float32. */
-export function javaFloat(value: number): string {
-  const f = Math.fround(value);
-  if (Number.isNaN(f) || !Number.isFinite(f) || f === 0) return javaDouble(f);
-  for (let digits = 1; digits <= 9; digits++) {
-    const candidate = f.toExponential(digits - 1);
-    if (Math.fround(Number(candidate)) === f) return javaDecimalText(Number(candidate), candidate);
-  }
-  return javaDouble(f);
-}
-
-function javaDecimalText(value: number, exponential: string): string {
-  const [mantissa, exponentText] = exponential.split('e') as [string, string];
-  const exponent = Number(exponentText);
-  const abs = Math.abs(value);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const negative = mantissa.startsWith('-');
-    const digits = mantissa.replace('-', '').replace('.', '');
-    let text: string;
-    if (exponent >= 0) {
-      const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
-      const fraction = digits.slice(exponent + 1) || '0';
-      text = `${whole}.${fraction}`;
-    } else {
-      text = `0.${'0'.repeat(-exponent - 1)}${digits}`;
-    }
-    return negative ? `-${text}` : text;
-  }
-  const withPoint = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
-  return `${withPoint}E${exponent}`;
+/** Jackson writes a float or double with Java's toString, and quotes NaN and the infinities (QUOTE_NON_NUMERIC_NUMBERS). */
+function jacksonNumber(text: string): string {
+  return text === 'NaN' || text.endsWith('Infinity') ? `"${text}"` : text;
 }

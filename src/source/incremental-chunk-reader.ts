@@ -2,7 +2,7 @@
 // a table's largest key, one chunk after a key and up to that largest key, and the window rows
 // written to the signal table. Values come shaped as the binlog reader sees them (snapshot client).
 import { BinlogdError } from '../errors.js';
-import { afterKey, afterKeyParams, hasGeometry, quoteName, selectList, type TableRead } from './snapshot-reader.js';
+import { afterKey, afterKeyParams, needsBinlogShape, quoteName, selectList, type TableRead } from './snapshot-reader.js';
 import type { SnapshotSqlClient, SqlRow } from './sql-client.js';
 
 export interface ChunkQuery {
@@ -35,7 +35,7 @@ export function readIncrementalChunk(reader: SnapshotSqlClient, query: ChunkQuer
   const params = [...(after ? afterKeyParams(after) : []), ...afterKeyParams(max)];
   const sql = `SELECT ${selectList(read)} FROM ${tableName(read)} WHERE ${conditions.join(' AND ')} ORDER BY ${read.keyColumns.map(quoteName).join(', ')} LIMIT ${limit}`;
   // Spatial columns come as the binlog has them (SRID + WKB), as in the initial snapshot.
-  return reader.select(sql, params, hasGeometry(read));
+  return reader.select(sql, params, needsBinlogShape(read));
 }
 
 /** Writes a watermark row (snapshot-window-open/-close) to the signal table, `db.table`. */

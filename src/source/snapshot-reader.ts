@@ -108,21 +108,32 @@ export interface TableRead {
 /**
  * The select list, giving the values the binlog row image holds where a SELECT shows them
  * differently: ENUM index 0 (the '' of an invalid value) is absent from the row image (zongji
- * yields null), and the zero YEAR is stored as the byte 0, which zongji reads as 1900.
+ * yields null), the zero YEAR is stored as the byte 0, which zongji reads as 1900, and a FLOAT is
+ * printed with 6 significant digits (FLT_DIG: 16777216 shows as 16777200) where the row image holds
+ * the stored 4 bytes; as a DOUBLE its text is exact. Floating point values come as text: mysql2's
+ * own text-to-number loop (result * 10 + digit) is off in the last place for about 2% of doubles
+ * (917044.1636815667 became ...668), where the decoder's Number() gives the nearest double, and a
+ * per-value typeCast hook would halve the reading speed.
  */
 export function selectList(read: TableRead): string {
   return read.columns.map(({ name, type }) => {
     const column = quoteName(name);
     if (type === 'enum') return `IF(${column} + 0 = 0, NULL, ${column}) AS ${column}`;
     if (type === 'year') return `IF(${column} + 0 = 0, 1900, ${column}) AS ${column}`;
+    if (type === 'float') return `CAST(CAST(${column} AS DOUBLE) AS CHAR) AS ${column}`;
+    if (type === 'double') return `CAST(${column} AS CHAR) AS ${column}`;
     return column;
   }).join(', ');
 }
 
 const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection']);
 
-export function hasGeometry(read: TableRead): boolean {
-  return read.columns.some((c) => SPATIAL.has(c.type));
+/**
+ * Whether the rows need reading in the binlog's shape (sql-client.ts: raw GEOMETRY bytes, exact
+ * DOUBLE): a table with spatial columns, or a SELECT of the user's, where selectList does not apply.
+ */
+export function needsBinlogShape(read: TableRead): boolean {
+  return read.select !== undefined || read.columns.some((c) => SPATIAL.has(c.type));
 }
 
 /** `(k1, k2) > (a, b)` spelled out so the range optimizer uses the primary key. */
@@ -145,14 +156,14 @@ export function readChunk(reader: SnapshotSqlClient, read: TableRead, after: rea
   const conditions = [...(after ? [`(${afterKey(read.keyColumns)})`] : []), ...(read.filter ? [`(${read.filter})`] : [])];
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   const sql = `SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}${where} ORDER BY ${keys} LIMIT ${limit}`;
-  return reader.select(sql, after ? afterKeyParams(after) : [], hasGeometry(read));
+  return reader.select(sql, after ? afterKeyParams(after) : [], needsBinlogShape(read));
 }
 
 /** Every row of a table without a primary key (or read by its own SELECT), in one streaming pass. */
 export function streamTable(reader: SnapshotSqlClient, read: TableRead, highWaterMark: number): AsyncIterable<SqlRow> {
   const where = read.filter ? ` WHERE (${read.filter})` : '';
   const sql = read.select ?? `SELECT ${selectList(read)} FROM ${quoteName(read.db)}.${quoteName(read.table)}${where}`;
-  return reader.stream(sql, [], hasGeometry(read), highWaterMark);
+  return reader.stream(sql, [], needsBinlogShape(read), highWaterMark);
 }
 
 /** Base tables and InnoDB's row estimates (TABLE_ROWS) outside the system schemas. */

@@ -9,7 +9,7 @@ import { field, type ConnectSchema, type ConnectStruct, type ConnectValue } from
 import { bool, choice, text, textOr } from '../config/values.js';
 import { jsonToConnect } from './json-payload.js';
 import { compileWhole, javaReplacement, routeWhole } from './java-regex.js';
-import { fieldOf, headerValue, isEnvelope, SchemaCache, TransformError, type ConnectRecord, type Transform, type TransformContext } from './record.js';
+import { fieldOf, getWithDefault, headerValue, isEnvelope, SchemaCache, TransformError, type ConnectRecord, type Transform, type TransformContext } from './record.js';
 
 export const EVENT_ROUTER = 'io.debezium.transforms.outbox.EventRouter';
 
@@ -110,13 +110,18 @@ export function createEventRouter(options: Options, context: TransformContext): 
     }
     const rowSchema = fieldOf(record.valueSchema, 'after')!.schema;
     const row = envelope['after'] as ConnectStruct;
+    // Debezium reads the row with Struct.get: a NULL column reads as its default.
+    const read = (name: string): ConnectValue => {
+      const column = fieldOf(rowSchema, name);
+      return column ? getWithDefault(row, column) : (row[name] ?? null);
+    };
     const payloadColumn = fieldOf(rowSchema, payloadField);
     if (payloadColumn === undefined) throw new TransformError(`Unable to find payload field ${payloadField} in event`);
     const idColumn = fieldOf(rowSchema, idField);
     if (idColumn === undefined) throw new TransformError(`Unable to find event-id field ${idField} in event`);
 
     let payloadSchema = payloadColumn.schema;
-    let payload: ConnectValue = row[payloadField] ?? null;
+    let payload: ConnectValue = read(payloadField);
     if (options['table.expand.json.payload'] && typeof payload === 'string') {
       const expanded = jsonToConnect(payloadField, payload, options['table.json.payload.null.behavior']);
       if (expanded === undefined) context.warn(`EventRouter: JSON expansion of the '${payloadField}' field failed; keeping it as an unexpanded string`);
@@ -124,10 +129,10 @@ export function createEventRouter(options: Options, context: TransformContext): 
     }
 
     const headers: Record<string, string | Buffer> = { ...record.headers };
-    const id = row[idField] ?? null;
+    const id = read(idField);
     if (id !== null) headers['id'] = headerValue(id);
-    const routed = String(row[routeBy] ?? '');
-    const version = versionField === undefined ? undefined : Number(row[versionField] ?? 0);
+    const routed = String(read(routeBy) ?? '');
+    const version = versionField === undefined ? undefined : Number(read(versionField) ?? 0);
     const structSchema = onlyHeaders ? null : valueSchema(payloadSchema, rowSchema, routed, version);
     const struct: ConnectStruct | null = onlyHeaders ? null : { payload };
     let partition: number | undefined;
@@ -137,7 +142,7 @@ export function createEventRouter(options: Options, context: TransformContext): 
         if (ignoreMissing) continue;
         throw new TransformError(`Unable to find field ${a.field} in event`);
       }
-      const v = row[a.field] ?? null;
+      const v = read(a.field);
       if (a.placement === 'envelope') struct![a.alias] = v;
       else if (a.placement === 'header') { if (v !== null) headers[a.alias] = headerValue(v); }
       else partition = Number(v);
@@ -156,7 +161,7 @@ export function createEventRouter(options: Options, context: TransformContext): 
       topic: routeWhole(regex, replacement, routed) ?? routed,
       ...(partition === undefined ? {} : { partition }),
       keySchema: keyColumn.schema,
-      key: row[keyField] ?? null,
+      key: read(keyField),
       valueSchema: valueSchemaOut,
       value,
       headers,
@@ -169,10 +174,11 @@ export function createEventRouter(options: Options, context: TransformContext): 
 function eventTime(column: string | undefined, rowSchema: ConnectSchema, row: ConnectStruct, envelope: ConnectStruct): number {
   const fallback = Number(envelope['ts_ms'] as bigint);
   if (column === undefined) return fallback;
-  const schema = fieldOf(rowSchema, column)?.schema;
-  if (schema === undefined) throw new TransformError(`Unable to find timestamp field ${column} in event`);
-  const value = row[column];
-  if (value === null || value === undefined) return fallback;
+  const field = fieldOf(rowSchema, column);
+  if (field === undefined) throw new TransformError(`Unable to find timestamp field ${column} in event`);
+  const { schema } = field;
+  const value = getWithDefault(row, field);
+  if (value === null) return fallback;
   const divisor = schema.name === undefined ? undefined : TIMESTAMP_DIVISORS[schema.name];
   if (divisor === undefined) throw new TransformError(`Unsupported field type ${schema.name ?? schema.type} for event timestamp`);
   return Number(BigInt(value as bigint | number) / divisor);

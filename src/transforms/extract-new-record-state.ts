@@ -78,12 +78,18 @@ function referencedField(envelope: ConnectSchema, ref: FieldReference): ConnectF
   return fieldOf(parent, ref.field) ?? fieldOf(envelope, ref.field);
 }
 
+// Debezium reads the field with Struct.get, which gives a null field its default (a streamed row's
+// source.snapshot reads "false").
 function referencedValue(envelope: ConnectSchema, value: ConnectStruct, ref: FieldReference): ConnectValue {
-  if (ref.struct === null) return value[ref.field] ?? null;
+  const read = (struct: ConnectStruct, schema: ConnectSchema | undefined): ConnectValue => {
+    const found = fieldOf(schema, ref.field);
+    return found ? getWithDefault(struct, found) : (struct[ref.field] ?? null);
+  };
+  if (ref.struct === null) return read(value, envelope);
   const parentSchema = fieldOf(envelope, ref.struct)?.schema;
   const parent = value[ref.struct] as ConnectStruct | null | undefined;
   if (parent === null || parent === undefined) return null;
-  return fieldOf(parentSchema, ref.field) ? (parent[ref.field] ?? null) : (value[ref.field] ?? null);
+  return fieldOf(parentSchema, ref.field) ? read(parent, parentSchema) : read(value, envelope);
 }
 
 export function createExtractNewRecordState(options: Options, context: TransformContext): Transform {

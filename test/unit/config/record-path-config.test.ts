@@ -40,7 +40,7 @@ test('converters: Avro (default, own registry), JsonConverter with its options; 
     'value.converter': 'io.confluent.connect.avro.AvroConverter', 'value.converter.schema.registry.url': 'http://registry:8081',
     'value.converter.basic.auth.credentials.source': 'USER_INFO', 'value.converter.basic.auth.user.info': 'me:secret' } }, { env: {} }).config!;
   assert.deepEqual(c.connect.converters.key, { class: 'org.apache.kafka.connect.json.JsonConverter', schemasEnable: false, decimalFormat: 'BASE64', replaceNullWithDefault: true });
-  assert.deepEqual(c.connect.converters.value, { class: 'io.confluent.connect.avro.AvroConverter', registryUrl: 'http://registry:8081', auth: { username: 'me', password: 'secret' } });
+  assert.deepEqual(c.connect.converters.value, { class: 'io.confluent.connect.avro.AvroConverter', registryUrl: 'http://registry:8081', auth: { username: 'me', password: 'secret' }, ignoreDefaultForNullables: false });
   assert.match(errors({ 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' })[0]!.message, /expected io\.confluent\.connect\.avro\.AvroConverter or org\.apache\.kafka\.connect\.json\.JsonConverter/);
   assert.equal(errors({ 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.decimal.format': 'TEXT' })[0]!.property, 'value.converter.decimal.format');
   assert.equal(errors({ 'value.converter.schema.registry.url': 'registry:8081' })[0]!.property, 'value.converter.schema.registry.url');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readChunk, streamTable, type TableRead } from '../../../src/source/snapshot-reader.js';
+import { needsBinlogShape, readChunk, selectList, streamTable, type TableRead } from '../../../src/source/snapshot-reader.js';
 import type { SnapshotSqlClient } from '../../../src/source/sql-client.js';
 
 /** Records the statements a snapshot read sends (pure SQL building; no server). */
@@ -30,4 +30,16 @@ test('one pass: a filter becomes the WHERE clause; a whole SELECT replaces the s
   for await (const _ of streamTable(reader, { ...read, filter: 'id > 2' }, 100)) assert.fail('no rows');
   for await (const _ of streamTable(reader, { ...read, select: 'SELECT * FROM inv.orders WHERE id > 2' }, 100)) assert.fail('no rows');
   assert.deepEqual(sent.map((s) => s.sql), ['SELECT `id`, `status` FROM `inv`.`orders` WHERE (id > 2)', 'SELECT * FROM inv.orders WHERE id > 2']);
+});
+
+test('FLOAT and DOUBLE are selected as text (FLOAT through DOUBLE, whose text is exact), ENUM and YEAR as the row image holds them', () => {
+  const read: TableRead = {
+    db: 'd', table: 't', keyColumns: ['id'],
+    columns: [{ name: 'id', type: 'int' }, { name: 'f', type: 'float' }, { name: 'd', type: 'double' }, { name: 'e', type: 'enum' }, { name: 'y', type: 'year' }],
+  };
+  assert.equal(selectList(read),
+    '`id`, CAST(CAST(`f` AS DOUBLE) AS CHAR) AS `f`, CAST(`d` AS CHAR) AS `d`, IF(`e` + 0 = 0, NULL, `e`) AS `e`, IF(`y` + 0 = 0, 1900, `y`) AS `y`');
+  assert.equal(needsBinlogShape(read), false, 'no per-value hook without spatial columns');
+  assert.equal(needsBinlogShape({ ...read, columns: [...read.columns, { name: 'g', type: 'point' }] }), true);
+  assert.equal(needsBinlogShape({ ...read, select: 'SELECT * FROM d.t' }), true, 'a SELECT of the user\'s gets the hook');
 });
