@@ -8,6 +8,7 @@ import * as metrics from '../metrics/registry.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js';
+import type { SchemaHistory } from '../schema-history/schema-history.js';
 import type { GtidSourceFilter } from '../source/gtid-filter.js';
 import type { SqlClient, SqlEndpoint } from '../source/sql-client.js';
 import { BlockingSnapshot } from './blocking-snapshot.js';
@@ -36,6 +37,8 @@ export function createStreamingSession(options: {
   /** The stored offset an unfinished incremental snapshot continues from; undefined after an initial snapshot. */
   stored: SourceOffset | undefined;
   gtidFilter: GtidSourceFilter | undefined;
+  /** The schema history: DDL replayed there; its definitions describe tables as of the event read. */
+  history?: SchemaHistory;
   pauseSource: () => void;
   resumeSource: () => void;
   onError: (error: BinlogdError) => void;
@@ -58,7 +61,9 @@ export function createStreamingSession(options: {
   const connector = config.name;
   const pipeline: StreamingPipeline = new StreamingPipeline({
     ...stages,
-    side: sideRecordsFor(config, { ...stages, describeTable: createTableDescriber(options.sql) }),
+    side: sideRecordsFor(config, {
+      ...stages, describeTable: createTableDescriber(options.sql), ...(options.history ? { history: options.history } : {}),
+    }),
     includeQuery: config.events.includeQuery,
     skippedOperations: config.events.skippedOperations,
     counters: {

@@ -6,11 +6,28 @@ import { sourceColumn } from '../envelope/source-column.js';
 import type { TableDescription } from '../envelope/schema-change-records.js';
 import { describeColumns, INFORMATION_SCHEMA_COLUMNS_QUERY, type InformationSchemaColumn } from '../source/column-descriptor.js';
 import type { SqlClient } from '../source/sql-client.js';
+import type { TableDefinition } from '../source/table-definitions.js';
 import { readUniqueIndexes } from '../source/unique-indexes.js';
 
 const TABLE_QUERY =
   'SELECT c.CHARACTER_SET_NAME AS CHARSET, t.TABLE_COMMENT AS COMMENT FROM INFORMATION_SCHEMA.TABLES t ' +
   'LEFT JOIN INFORMATION_SCHEMA.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?';
+
+/** A definition from the schema history as the schema change topic shows it; null when a column type cannot be described. */
+export function describeDefinition(definition: TableDefinition): TableDescription | null {
+  let columns;
+  try {
+    columns = describeColumns(null, definition.columns);
+  } catch {
+    return null;
+  }
+  return {
+    defaultCharsetName: definition.defaultCharset,
+    primaryKeyColumnNames: definition.uniqueIndexes.find((index) => !index.nullable)?.columns ?? [],
+    columns: columns.map(sourceColumn),
+    comment: definition.comment,
+  };
+}
 
 export type TableDescriber = (db: string, table: string) => Promise<TableDescription | null>;
 
