@@ -8,6 +8,7 @@ import * as metrics from '../metrics/registry.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js';
+import { createCurrentTableDefinitions } from '../source/current-table-definitions.js';
 import type { GtidSourceFilter } from '../source/gtid-filter.js';
 import type { SqlClient, SqlEndpoint } from '../source/sql-client.js';
 import { BlockingSnapshot } from './blocking-snapshot.js';
@@ -43,7 +44,7 @@ export function createStreamingSession(options: {
   const { config, log } = options;
   const stages: RecordStages = {
     config, endpoint: options.endpoint, log, envelope: options.envelope, records: options.records, offsetRecord: options.offsetRecord,
-    sink: options.sink, tables: createTableResolver({ sql: options.sql, config }),
+    sink: options.sink, tables: createTableResolver({ config, definitions: createCurrentTableDefinitions(options.sql), log }),
   };
   const blocking = new BlockingSnapshot({ ...stages, signal: options.signal });
   const incremental = incrementalSnapshotFor(config, {
