@@ -13,6 +13,7 @@ import type { AvroSerializer } from '../serialize/serializer.js';
 import type { KafkaSink } from '../sink/batcher.js';
 import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js';
 import { createBinlogClient, type BinlogClient } from '../source/binlog-client.js';
+import { createCurrentTableDefinitions } from '../source/current-table-definitions.js';
 import { gtidSourceFilter, type GtidSourceFilter } from '../source/gtid-filter.js';
 import { endpointOf, openSqlClient, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
 import type { OffsetStore } from '../offsets/offset-store.js';
@@ -122,7 +123,7 @@ export class Connector {
       const offsetRecord = (offset: SourceOffset): OutgoingRecord => offsets.offsetRecord(config.name, config.topics.prefix, { ...offset });
       this.snapshot = new SnapshotPhase({
         config, endpoint: this.endpoint, envelope, log: this.log, signal: this.stopping.signal,
-        tables: createTableResolver({ sql: this.sql, config }),
+        tables: createTableResolver({ config, definitions: createCurrentTableDefinitions(this.sql), log: this.log }),
         records,
         sink: { send: (record) => sink.send(record) },
         storedOffset: () => offsets.latest(config.name, config.topics.prefix),

@@ -207,7 +207,7 @@ export class SideRecords {
     transaction: TransactionContext | null,
     offset: SourceOffset | undefined,
   ): Promise<void> {
-    const table = await this.options.tables.resolveByName?.(ref.db, ref.table);
+    const table = await this.options.tables.resolveByName(ref.db, ref.table);
     if (!table) return;
     const { envelope } = this.options;
     const time = processingTime();
