@@ -52,6 +52,8 @@ export interface SideRecordOptions {
     statement(read: StatementRead): Promise<void>;
     readonly definitions: TableDefinitions;
   };
+  /** include.schema.comments: the table's comment in schema change records. */
+  tableComments?: boolean;
 }
 
 /** Where the open transaction stands: what BEGIN and the DDL/truncate records need. */
@@ -169,7 +171,7 @@ export class SideRecords {
     if (history) {
       for (const ref of statement.tables) {
         const definition = await history.definitions.definitionOf(ref.db, ref.table);
-        descriptions.set(refKey(ref), definition ? describeDefinition(definition) : null);
+        descriptions.set(refKey(ref), definition ? describeDefinition(definition, { tableComment: this.options.tableComments === true }) : null);
       }
       return descriptions;
     }
@@ -262,7 +264,7 @@ function refKey(ref: TableRef): string {
 
 /** The side records a connector's configuration asks for. */
 export function sideRecordsFor(
-  config: Pick<ConnectorConfig, 'topics' | 'events' | 'heartbeat'>,
+  config: Pick<ConnectorConfig, 'topics' | 'events' | 'heartbeat'> & { types?: Pick<ConnectorConfig['types'], 'includeSchemaComments'> },
   services: Pick<SideRecordOptions, 'envelope' | 'records' | 'sink' | 'offsetRecord' | 'tables' | 'describeTable' | 'history'>,
 ): SideRecords {
   const { topics, events, heartbeat } = config;
@@ -272,5 +274,6 @@ export function sideRecordsFor(
     ...(events.provideTransactionMetadata ? { transactionTopic: transactionTopic(topics.prefix, topics.delimiter, topics.transaction) } : {}),
     ...(heartbeat.intervalMs > 0 ? { heartbeatTopic: heartbeatTopic(topics.heartbeatPrefix, topics.delimiter, topics.prefix) } : {}),
     emitTruncates: !events.skippedOperations.has('t'),
+    tableComments: config.types?.includeSchemaComments ?? false,
   });
 }
