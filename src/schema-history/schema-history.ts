@@ -51,7 +51,7 @@ export class SchemaHistory {
     if (options.stored) {
       for (const record of records) {
         if (!offsetCovers(options.stored, record.position)) continue;
-        this.definitions.apply(record);
+        this.definitions.apply(record, { restored: true });
         applied++;
       }
     }
@@ -79,6 +79,10 @@ export class SchemaHistory {
         gtid: statement.position.gtid, error: error instanceof Error ? error.message : String(error),
       }, 'schema history: MariaDB could not replay this DDL; the previous definition stays (row structure still comes from the binlog)');
     }
+  }
+
+  showsComment(ref: TableRef): boolean {
+    return this.definitions.showsComment(ref);
   }
 
   async stop(): Promise<void> {
