@@ -117,8 +117,12 @@ export class SchemaHistory {
     const admin = client.createAdmin();
     await admin.connect();
     try {
-      await admin.createTopics([{ topic: this.topic, partitions: 1, replicationFactor: -1, configs: TOPIC_CONFIGS }]);
-      const partitions = (await admin.fetchPartitionCounts([this.topic])).get(this.topic);
+      // Created only when missing: the broker answers a create of an existing topic with an error kafkajs logs.
+      let partitions = (await admin.fetchPartitionCounts([this.topic])).get(this.topic);
+      if (partitions === undefined) {
+        await admin.createTopics([{ topic: this.topic, partitions: 1, replicationFactor: -1, configs: TOPIC_CONFIGS }]);
+        partitions = (await admin.fetchPartitionCounts([this.topic])).get(this.topic);
+      }
       if (partitions !== 1) {
         throw new BinlogdError('CONFIG_INVALID', `the schema history topic ${this.topic} has ${String(partitions)} partitions: it needs exactly 1 (one order of records); delete it or name another with schema.history.internal.kafka.topic`);
       }
