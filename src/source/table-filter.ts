@@ -17,6 +17,8 @@ const BUILTIN_DATABASES = new Set(['mysql', 'performance_schema', 'sys', 'inform
 
 export interface CaptureFilter {
   capturesTable(db: string, table: string): boolean;
+  /** Whether tables of `db` may be captured (database lists and built-in databases only). */
+  capturesDatabase(db: string): boolean;
   capturesColumn(db: string, table: string, column: string): boolean;
 }
 
@@ -42,6 +44,10 @@ export function createCaptureFilter(given: CaptureFilterLists): CaptureFilter {
         cache.set(name, captured);
       }
       return captured;
+    },
+    capturesDatabase(db) {
+      if ((lists.ignoreBuiltin ?? true) && BUILTIN_DATABASES.has(db.toLowerCase())) return false;
+      return admits(db, lists.databaseInclude, lists.databaseExclude);
     },
     capturesColumn(db, table, column) {
       return admits(`${db}.${table}.${column}`, lists.columnInclude, lists.columnExclude);
