@@ -98,7 +98,7 @@ export class Connector {
   async start(): Promise<void> {
     const { config } = this;
     for (const gap of notYetApplied(config)) this.log.warn(gap);
-    for (const note of acceptedWithoutEffect(config)) this.log.info(note);
+    for (const note of acceptedWithoutEffect(config)) this.log.warn(note);
     try {
       this.sql = await openSqlClient(this.endpoint);
       const facts = await checkSource(this.sql, { config, endpoint: this.endpoint, gtidFilter: this.gtidFilter, log: this.log });

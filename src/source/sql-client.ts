@@ -10,6 +10,10 @@ export interface SqlEndpoint {
   user: string;
   password: string;
   connectTimeoutMs?: number;
+  /** Run on every new connection (database.initial.statements). */
+  initialStatements?: readonly string[];
+  /** Longest wait for one query's answer on a plain client; 0 or unset: no limit (database.query.timeout.ms). */
+  queryTimeoutMs?: number;
   /** The open connection does not keep the process alive (background monitoring). */
   unref?: boolean;
 }
@@ -17,8 +21,13 @@ export interface SqlEndpoint {
 export type SqlRow = Record<string, unknown>;
 
 /** Where a connector's `database.*` properties point. */
-export function endpointOf(database: Pick<ConnectionConfig, 'hostname' | 'port' | 'user' | 'password' | 'connectTimeoutMs'>): SqlEndpoint {
-  return { host: database.hostname, port: database.port, user: database.user, password: database.password, connectTimeoutMs: database.connectTimeoutMs };
+export function endpointOf(
+  database: Pick<ConnectionConfig, 'hostname' | 'port' | 'user' | 'password' | 'connectTimeoutMs'> & Partial<Pick<ConnectionConfig, 'initialStatements' | 'queryTimeoutMs'>>,
+): SqlEndpoint {
+  return {
+    host: database.hostname, port: database.port, user: database.user, password: database.password, connectTimeoutMs: database.connectTimeoutMs,
+    initialStatements: database.initialStatements, queryTimeoutMs: database.queryTimeoutMs,
+  };
 }
 
 /** The account as MariaDB names it in GRANT statements; the host part is whatever the server sees. */
@@ -43,6 +52,11 @@ const GRANT_ERRNOS = new Set([1142 /* ER_TABLEACCESS_DENIED */, 1143 /* column *
 export function sqlError(error: unknown, endpoint: SqlEndpoint): BinlogdError {
   const { code, errno, fatal } = (error ?? {}) as { code?: string; errno?: number; fatal?: boolean };
   const where = `${endpoint.user}@${endpoint.host}:${endpoint.port}`;
+  if (code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+    return new BinlogdError('SOURCE_CONNECTION_LOST',
+      `MariaDB ${where} did not answer a query within database.query.timeout.ms (${endpoint.queryTimeoutMs} ms): raise it, or set 0 for no limit`,
+      { retriable: true, cause: error, details: { property: 'database.query.timeout.ms' } });
+  }
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {
     return new BinlogdError('SOURCE_UNREACHABLE',
       `cannot reach MariaDB at ${endpoint.host}:${endpoint.port} (${code}): check database.hostname and database.port, and that the server accepts TCP connections`,
@@ -83,12 +97,40 @@ function connectionOptions(endpoint: SqlEndpoint): mysql.ConnectionOptions {
   };
 }
 
+/**
+ * Runs database.initial.statements on a new connection, as Debezium does on each JDBC connection.
+ * The error names the statement by its number: its text may hold a resolved secret.
+ */
+async function runInitialStatements(connection: mysql.Connection, endpoint: SqlEndpoint): Promise<void> {
+  const statements = endpoint.initialStatements ?? [];
+  for (const [index, statement] of statements.entries()) {
+    try {
+      await connection.query(statement);
+    } catch (error) {
+      const mapped = sqlError(error, endpoint);
+      if (mapped.retriable) throw mapped;
+      throw new BinlogdError('CONFIG_INVALID',
+        `database.initial.statements: statement ${index + 1} of ${statements.length} failed on MariaDB ${endpoint.host}:${endpoint.port}: ` +
+        `${(error as { sqlMessage?: string }).sqlMessage ?? mapped.message}; fix or remove it`,
+        { cause: error, details: { property: 'database.initial.statements' } });
+    }
+  }
+}
+
 async function connect(endpoint: SqlEndpoint): Promise<mysql.Connection> {
+  let connection: mysql.Connection;
   try {
-    return await mysql.createConnection(connectionOptions(endpoint));
+    connection = await mysql.createConnection(connectionOptions(endpoint));
   } catch (error) {
     throw sqlError(error, endpoint);
   }
+  try {
+    await runInitialStatements(connection, endpoint);
+  } catch (error) {
+    connection.destroy();
+    throw error;
+  }
+  return connection;
 }
 
 /**
@@ -115,7 +157,8 @@ export async function openSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
   };
   const run = async (sql: string, params?: unknown[]): Promise<SqlRow[]> => {
     try {
-      const [rows] = await connection.query(sql, params);
+      const timeout = endpoint.queryTimeoutMs ? { timeout: endpoint.queryTimeoutMs } : {};
+      const [rows] = await connection.query({ sql, ...timeout }, params);
       return Array.isArray(rows) ? (rows as SqlRow[]) : [];
     } catch (error) {
       throw sqlError(error, endpoint);
@@ -170,9 +213,16 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
       jsonStrings: true,
       charset: 'utf8mb4',
     });
-    await connection.query("SET SESSION time_zone = '+00:00'");
   } catch (error) {
     throw sqlError(error, endpoint);
+  }
+  try {
+    await runInitialStatements(connection, endpoint);
+    // After the user's statements: the snapshot's values must be read in UTC whatever they set.
+    await connection.query("SET SESSION time_zone = '+00:00'");
+  } catch (error) {
+    connection.destroy();
+    throw error instanceof BinlogdError ? error : sqlError(error, endpoint);
   }
   connection.on('error', () => undefined);
   if (endpoint.unref) (connection as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream?.unref?.();
