@@ -153,7 +153,7 @@ export class Connector {
       }
       this.sourceLag = attachSourceLag({
         connector: config.name, endpoint: this.endpoint, log: this.log,
-        progress: { gtids: () => pipeline.position, lastRead: () => pipeline.lastRead, stored: () => this.acked, queuedEvents: () => pipeline.queuedEvents },
+        progress: { gtids: () => pipeline.position, lastRead: () => pipeline.lastRead, stored: () => this.acked, queuedEvents: () => pipeline.queuedEvents, queuedBytes: () => pipeline.queuedEventBytes },
       });
       await this.connectBinlog();
       // A sink or pipeline failure while connecting must not be overwritten by RUNNING.
