@@ -151,6 +151,11 @@ export class Connector {
         this.log.info({ position: pipeline.position }, `snapshot.mode=${config.snapshot.mode}: not streaming`);
         return;
       }
+      if (snapshot.start && config.queue.streamingDelayMs > 0) {
+        // streaming.delay.ms: a failure right after a snapshot then restarts from its stored offset, not with another snapshot.
+        this.log.info(`snapshot done; streaming starts in ${config.queue.streamingDelayMs} ms (streaming.delay.ms)`);
+        await sleep(config.queue.streamingDelayMs, this.stopping.signal);
+      }
       this.sourceLag = attachSourceLag({
         connector: config.name, endpoint: this.endpoint, log: this.log,
         progress: { gtids: () => pipeline.position, lastRead: () => pipeline.lastRead, stored: () => this.acked, queuedEvents: () => pipeline.queuedEvents, queuedBytes: () => pipeline.queuedEventBytes },
