@@ -79,6 +79,7 @@ export function envelopeOptionsFor(config: ConnectorConfig, version: string): En
     identity: { version, name: config.topics.prefix },
     tombstonesOnDelete: config.events.tombstonesOnDelete,
     provideTransactionMetadata: config.events.provideTransactionMetadata,
+    skipMessagesWithoutChange: config.events.skipMessagesWithoutChange,
     contextHeaders: config.events.extendedHeadersEnabled ? {
       '__debezium.context.connectorLogicalName': Buffer.from(config.topics.prefix),
       '__debezium.context.taskId': Buffer.from('0'),
