@@ -26,7 +26,7 @@ const minusOneOrPositive = { min: -1, except: [0], allowed: '-1 (the broker defa
 
 export const connectSchema = z.object({
   'connector.class': connectorClass,
-  'tasks.max': noEffect(int(1, 'Maximum number of tasks; the MariaDB connector always runs one.', { min: 1 }), 'the MariaDB connector always runs one task'),
+  'tasks.max': int(1, 'Maximum number of tasks; the MariaDB connector always runs one, as Debezium\'s does (a larger value is a warning).', { min: 1 }),
   'tasks.max.enforce': noEffect(bool(true, 'Deprecated Kafka Connect switch; accepted and ignored.'), 'the MariaDB connector always runs one task'),
   'key.converter': text(`Key converter class: ${AVRO_CONVERTER} (default; options key.converter.schema.registry.url, …) or ${JSON_CONVERTER} (key.converter.schemas.enable).`),
   'value.converter': text(`Value converter class: ${AVRO_CONVERTER} (default) or ${JSON_CONVERTER}.`),
@@ -44,7 +44,7 @@ export const connectSchema = z.object({
   'errors.log.include.messages': bool(false, 'Whether those log lines include the record (its key and value; may be sensitive).'),
   'errors.max.retries': int(-1, 'Retries of retriable connection errors before failing; -1 without limit, 0 none.', { min: -1 }),
   'retriable.restart.connector.wait.ms': int(10000, 'Pause before restarting after a retriable error.', { min: 0 }),
-  'topic.creation.groups': noEffect(list('Topic creation groups besides "default"; each has topic.creation.<group>.include and optional settings.'), 'topics are created with the topic.creation.default.* settings only'),
+  'topic.creation.groups': list('Topic creation groups besides "default"; each has topic.creation.<group>.include and optional settings.'),
   'topic.creation.default.partitions': int(1, 'Partitions of topics the connector creates.', minusOneOrPositive),
   'topic.creation.default.replication.factor': int(-1, 'Replication factor of topics the connector creates.', minusOneOrPositive),
 });
@@ -128,6 +128,9 @@ export const connectArea = defineArea({
   schema: connectSchema,
   prefixes: ['key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'producer.override.', 'consumer.override.', 'admin.override.'],
   build(v, raw, report): ConnectConfig {
+    if (v['tasks.max'] > 1) {
+      report({ severity: 'warning', property: 'tasks.max', message: 'the MariaDB connector runs one task (a binlog has one reader), as Debezium\'s does' });
+    }
     warnIfNotAvro(report, 'header.converter', v['header.converter'], SIMPLE_HEADER_CONVERTER);
     const converters = { key: parseConverter('key', raw, report), value: parseConverter('value', raw, report) };
     const dlqTopic = v['errors.deadletterqueue.topic.name'];

@@ -56,6 +56,7 @@ export function startSessionSink(options: {
     creation: {
       partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs },
       overrides: deadLetterTopicCreation(dlq),
+      groups: config.connect.topicCreation.groups.map((group) => ({ ...group, configs: { ...group.configs } })),
     },
     onAck: (runs) => {
       let offset: SourceOffset | undefined;

@@ -44,7 +44,7 @@ const INDIRECT: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Properties whose whole effect is the check their schema makes (a value binlogd cannot honour is an error). */
-const CHECKED_BY_SCHEMA: readonly string[] = ['connector.class', 'database.ssl.mode', 'topic.naming.strategy'];
+const CHECKED_BY_SCHEMA: readonly string[] = ['connector.class', 'database.ssl.mode', 'tasks.max', 'topic.naming.strategy'];
 
 /**
  * `field: <expression naming v['property']>` in the config sources: property → field paths, each

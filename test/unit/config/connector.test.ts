@@ -134,6 +134,11 @@ test('topic.naming.strategy: Debezium\'s two plain strategies are accepted, any 
   assert.match(errors[0]!.message, /expected io\.debezium\.schema\.SchemaTopicNamingStrategy or io\.debezium\.schema\.DefaultTopicNamingStrategy .*RegexRouter/);
 });
 
+test('tasks.max above 1 is a warning: one binlog, one task', () => {
+  assert.deepEqual(parse({ ...base, 'tasks.max': '1' }).problems, []);
+  assert.deepEqual(warningsOf(parse({ ...base, 'tasks.max': '3' }).problems).map((p) => [p.property, p.message]), [['tasks.max', "the MariaDB connector runs one task (a binlog has one reader), as Debezium's does"]]);
+});
+
 test('database.initial.statements are split as Debezium does; the query timeout is kept', () => {
   const c = valid({ ...base, 'database.initial.statements': "SET SESSION wait_timeout=600;SET @a = 'x;;y'", 'database.query.timeout.ms': '5000' });
   assert.deepEqual(c.database.initialStatements, ['SET SESSION wait_timeout=600', "SET @a = 'x;y'"]);
@@ -315,8 +320,8 @@ test('Kafka Connect and Debezium property families are accepted; only those with
   });
   assert.ok(result.problems.every((p) => p.severity === 'warning' && p.message.startsWith('accepted, no effect: ')), result.problems.map(formatProblem).join('\n'));
   assert.deepEqual(result.problems.map((p) => p.property), [
-    'schema.history.internal.kafka.topic', 'schema.history.internal.kafka.bootstrap.servers', 'errors.retry.timeout', 'topic.creation.groups',
-    'config.action.reload', 'converters', 'transaction.boundary', 'tasks.max', 'custom.metric.tags',
+    'schema.history.internal.kafka.topic', 'schema.history.internal.kafka.bootstrap.servers', 'errors.retry.timeout',
+    'config.action.reload', 'converters', 'transaction.boundary', 'custom.metric.tags',
   ]);
   const c = result.config!;
   assert.equal(c.connect.topicCreation.default.configs['cleanup.policy'], 'compact');

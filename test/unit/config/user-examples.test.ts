@@ -49,7 +49,6 @@ test('what the inventory connector means', (t) => {
   assert.deepEqual(problems.map((p) => p.property).sort(), [
     'schema.history.internal.kafka.bootstrap.servers',
     'schema.history.internal.kafka.topic',
-    'tasks.max',
     'transforms.unwrap.delete.handling.mode',
     'transforms.unwrap.drop.tombstones',
   ]);
