@@ -1,5 +1,6 @@
 // streaming.delay.ms: after the initial snapshot binlogd waits that long before it reads the binlog,
-// and a change made meanwhile still arrives, after the snapshot's rows.
+// and a change made meanwhile still arrives, after the snapshot's rows. The start-up log also lists,
+// once, the properties the file uses that binlogd accepts without effect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readAvroTopic } from '../support/avro-topic.js';
@@ -19,7 +20,7 @@ test('streaming.delay.ms delays streaming after the snapshot; nothing written me
   try {
     proc = await startBinlogd({
       name, readyMessage: /^snapshot done; streaming starts in/,
-      config: { 'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'), 'snapshot.mode': 'initial', 'streaming.delay.ms': String(DELAY_MS) },
+      config: { 'topic.prefix': name, 'table.include.list': table.replace('.', '\\.'), 'snapshot.mode': 'initial', 'streaming.delay.ms': String(DELAY_MS), 'binlog.buffer.size': '100', 'poll.interval.ms': '100' },
     });
     const delayed = Date.now();
     await db.query(`INSERT INTO ${table} VALUES (3, 3)`);
@@ -27,6 +28,10 @@ test('streaming.delay.ms delays streaming after the snapshot; nothing written me
     while (!logs.some((l) => l['msg'] === 'streaming')) await new Promise((resolve) => setTimeout(resolve, 50));
     const waited = Date.now() - delayed;
     assert.ok(waited >= DELAY_MS - 200, `streaming started ${waited} ms after the snapshot`);
+    const noEffect = logs.filter((l) => String(l['msg']).startsWith('accepted without effect: '));
+    assert.equal(noEffect.length, 1, 'said once');
+    assert.equal(noEffect[0]!['level'], 40, 'as a warning');
+    assert.match(String(noEffect[0]!['msg']), /^accepted without effect: binlog\.buffer\.size \(binlogd has no look-ahead buffer[^)]*\); poll\.interval\.ms \(the binlog reader pushes events/);
     const records = await readAvroTopic(`${name}.${table}`, 3);
     assert.deepEqual(records.map((r: any) => [r.value.op, r.value.after.id]), [['r', 1], ['r', 2], ['c', 3]]);
     assert.equal(await proc.stop(), 0);
