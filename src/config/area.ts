@@ -18,6 +18,8 @@ export interface ConfigArea<S extends z.ZodObject = z.ZodObject, Out = unknown> 
   readonly schema: S;
   /** Property families accepted beyond the fixed names (`schema.history.internal.`, `transforms.`). */
   readonly prefixes?: readonly string[];
+  /** Families of `prefixes` accepted without effect, each with the reason (see no-effect.ts). */
+  readonly noEffectPrefixes?: Readonly<Record<string, string>>;
   /** Builds the typed section. Runs only when every property of the area parsed. */
   build(values: z.output<S>, raw: Readonly<Record<string, string>>, report: Report): Out;
   /** Families that only the values reveal, e.g. the aliases listed in `converters`. */

@@ -3,32 +3,37 @@
 // names older Debezium releases used, so a warning can say what replaced them.
 import { z } from 'zod';
 import { defineArea } from './area.js';
+import { noEffect } from './no-effect.js';
 import { bool, choice, int, list, splitList, text } from './values.js';
 
 export const compatSchema = z.object({
-  'schema.history.internal': text('Schema history class (Java). binlogd keeps its own schema history in the topic schema.history.internal.kafka.topic names; accepted and ignored.'),
-  'schema.history.internal.skip.unparseable.ddl': bool(false, 'Accepted and ignored (binlogd replays DDL on the server instead of parsing it, and keeps every table of the captured databases).'),
-  'schema.history.internal.store.only.captured.tables.ddl': bool(false, 'Accepted and ignored (binlogd replays DDL on the server instead of parsing it, and keeps every table of the captured databases).'),
-  'schema.history.internal.store.only.captured.databases.ddl': bool(false, 'Accepted and ignored (binlogd replays DDL on the server instead of parsing it, and keeps every table of the captured databases).'),
-  'post.processors': list('Aliases of Debezium post processors (Java classes); accepted and ignored.'),
-  'custom.metric.tags': text('Extra JMX MBean tags (k=v,…); accepted and ignored (binlogd labels metrics by connector).'),
-  'custom.sanitize.pattern': text('Debezium\'s pattern of secret property names; binlogd hides passwords, secrets, tokens and provider references.'),
-  'guardrail.collections.max': int(0, 'Most tables the connector may capture; 0 disables the guardrail. Accepted and ignored.', { min: 0 }),
-  'guardrail.collections.limit.action': choice(['warn', 'fail'], 'warn', 'Action when the guardrail is exceeded. Accepted and ignored.'),
-  'openlineage.integration.enabled': bool(false, 'OpenLineage integration; accepted and ignored.'),
-  'sourceinfo.struct.maker': text('Java class building the source block; accepted and ignored.'),
-  'transaction.metadata.factory': text('Java class building transaction metadata; accepted and ignored.'),
-  'executor.shutdown.timeout.ms': int(4000, 'Accepted and ignored.', { min: 0 }),
-  'statistics.metrics.enabled': bool(true, 'Accepted and ignored (binlogd metrics are always on).'),
-  'internal.log.position.check.enable': bool(true, 'Accepted and ignored.'),
-  'internal.advanced.metrics.enable': bool(false, 'Accepted and ignored.'),
-  'internal.legacy.snapshot.max.threads': bool(false, 'Accepted and ignored.'),
-  'internal.snapshot.scan.all.columns.force': bool(false, 'Accepted and ignored.'),
+  'schema.history.internal': noEffect(text('Schema history class.'), 'binlogd keeps its own schema history, replaying each DDL on the server (docs/architecture.md); of these properties it reads only schema.history.internal.kafka.topic'),
+  'schema.history.internal.skip.unparseable.ddl': noEffect(bool(false, 'Whether DDL the history parser cannot read is skipped.'), 'binlogd parses no DDL: MariaDB replays each statement for its schema history'),
+  'schema.history.internal.store.only.captured.tables.ddl': noEffect(bool(false, 'Whether the history keeps only DDL of captured tables.'), 'binlogd\'s schema history keeps every table of the captured databases (online schema change tools rename helper tables into place)'),
+  'schema.history.internal.store.only.captured.databases.ddl': noEffect(bool(false, 'Whether the history keeps only DDL of captured databases.'), 'binlogd\'s schema history keeps the captured databases only'),
+  'post.processors': noEffect(list('Aliases of Debezium post processors (Java classes).'), 'post processors are Java classes; binlogd runs none'),
+  'custom.metric.tags': noEffect(text('Extra JMX MBean tags (k=v,…).'), 'binlogd labels its Prometheus metrics by connector; there are no JMX MBeans to tag'),
+  'custom.sanitize.pattern': noEffect(text('Debezium\'s pattern of property names whose values are hidden.'), 'binlogd hides every property named like a password, secret or token and every ${…} reference; the pattern is not read'),
+  'guardrail.collections.max': noEffect(int(0, 'Most tables the connector may capture; 0 disables the guardrail.', { min: 0 }), 'binlogd has no table-count guardrail'),
+  'guardrail.collections.limit.action': noEffect(choice(['warn', 'fail'], 'warn', 'Action when the guardrail is exceeded.'), 'binlogd has no table-count guardrail'),
+  'openlineage.integration.enabled': noEffect(bool(false, 'OpenLineage integration.'), 'binlogd has no OpenLineage integration'),
+  'sourceinfo.struct.maker': noEffect(text('Java class building the source block.'), "a Java class; binlogd builds the source block as Debezium's default does"),
+  'transaction.metadata.factory': noEffect(text('Java class building transaction metadata.'), "a Java class; binlogd builds transaction metadata as Debezium's default does"),
+  'executor.shutdown.timeout.ms': noEffect(int(4000, 'Time to wait for the connector\'s executors to stop.', { min: 0 }), 'binlogd has no executor thread pool to shut down'),
+  'statistics.metrics.enabled': noEffect(bool(true, 'Whether statistics metrics are collected.'), "binlogd's Prometheus metrics are always on"),
+  'internal.log.position.check.enable': noEffect(bool(true, 'Internal Debezium switch.'), 'an internal Debezium switch with no counterpart in binlogd'),
+  'internal.advanced.metrics.enable': noEffect(bool(false, 'Internal Debezium switch.'), 'an internal Debezium switch with no counterpart in binlogd'),
+  'internal.legacy.snapshot.max.threads': noEffect(bool(false, 'Internal Debezium switch.'), 'an internal Debezium switch with no counterpart in binlogd'),
+  'internal.snapshot.scan.all.columns.force': noEffect(bool(false, 'Internal Debezium switch.'), 'an internal Debezium switch with no counterpart in binlogd'),
 });
 
 export const compatArea = defineArea({
   schema: compatSchema,
   prefixes: ['schema.history.internal.', 'openlineage.integration.'],
+  noEffectPrefixes: {
+    'schema.history.internal.': 'binlogd keeps its own schema history, replaying each DDL on the server (docs/architecture.md); of these properties it reads only schema.history.internal.kafka.topic',
+    'openlineage.integration.': 'binlogd has no OpenLineage integration',
+  },
   dynamicPrefixes: (raw) => splitList(raw['post.processors'] ?? '').map((alias) => `${alias}.`),
   build(): undefined {
     return undefined;

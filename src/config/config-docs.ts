@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ConfigArea } from './area.js';
 import { compatArea } from './compat.js';
+import { noEffectNote, noEffectReason } from './no-effect.js';
 import { CONNECTOR_AREAS } from './connector.js';
 import { WORKER_ENV_OVERRIDES, workerSchema } from './worker.js';
 
@@ -46,10 +47,11 @@ function cell(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
 }
 
-function row(name: string, schema: JsonSchema): string {
+function row(name: string, schema: JsonSchema, noEffect?: string): string {
   const fallback = schema.default === undefined ? '' : `\`${typeof schema.default === 'string' ? schema.default : JSON.stringify(schema.default)}\``;
   // Descriptions end in "Default: …" for the CLI's messages; the table has a column for it.
-  const description = (schema.description ?? '').replace(/\s*Default: [^]*$/, '');
+  const described = (schema.description ?? '').replace(/\s*Default: [^]*$/, '');
+  const description = noEffect === undefined ? described : `**${noEffectNote(noEffect)}** ${described}`;
   return `| \`${name}\` | ${cell(typeOf(schema))} | ${cell(fallback)} | ${cell(description)} |`;
 }
 
@@ -58,8 +60,10 @@ const HEADER = ['| property | type / allowed | default | description |', '|---|-
 function areaSection(title: string, area: ConfigArea): string[] {
   const json = toJson(area.schema);
   const lines = [`### ${title}`, '', ...HEADER];
-  for (const [name, schema] of Object.entries(json.properties ?? {})) lines.push(row(name, schema));
+  const shape = area.schema.shape as Record<string, z.ZodType>;
+  for (const [name, schema] of Object.entries(json.properties ?? {})) lines.push(row(name, schema, shape[name] && noEffectReason(shape[name])));
   if (area.prefixes?.length) lines.push('', `Also accepted: every property under ${area.prefixes.map((p) => `\`${p}*\``).join(', ')}.`);
+  for (const [prefix, reason] of Object.entries(area.noEffectPrefixes ?? {})) lines.push('', `\`${prefix}*\`: ${noEffectNote(reason).toLowerCase()}`);
   return [...lines, ''];
 }
 

@@ -1,10 +1,13 @@
 // How the connector reaches MariaDB: Debezium's connection properties (BinlogConnectorConfig,
 // MariaDbConnectorConfig) with their defaults. Belongs to the source component.
 import { z } from 'zod';
+import { noEffect } from './no-effect.js';
 import { defineArea } from './area.js';
 import { bool, choice, int, optionalInt, requiredText, text } from './values.js';
 
 const MAX_SERVER_ID = 4294967295; // server_id is an unsigned 32-bit number in MariaDB
+
+const NO_TLS = 'binlogd connects to MariaDB without TLS (database.ssl.mode must be disable)';
 
 export const connectionSchema = z.object({
   'database.hostname': requiredText('Resolvable hostname or IP address of the MariaDB server.'),
@@ -16,8 +19,8 @@ export const connectionSchema = z.object({
       'Debezium requires it; when it is missing binlogd derives a stable id from the connector name and warns.',
     { min: 1, max: MAX_SERVER_ID },
   ),
-  'database.server.id.offset': int(10000, 'Added to the server id for the extra connections of a parallel snapshot.', { min: 0 }),
-  'database.ssl.mode': choice(['disable', 'trust', 'verify-ca', 'verify-full'], 'disable', 'TLS to the server: disable, trust (encrypt, no verification), verify-ca, verify-full (CA and hostname).', {
+  'database.server.id.offset': noEffect(int(10000, 'Added to the server id for the extra connections of a parallel snapshot.', { min: 0 }), 'binlogd\'s parallel snapshot readers are plain query connections that register no replica id'),
+  'database.ssl.mode': choice(['disable', 'trust', 'verify-ca', 'verify-full'], 'disable', 'TLS to the server. binlogd connects without TLS: only disable is accepted; trust, verify-ca and verify-full are refused so that no file asking for encryption gets a clear connection.', {
     removed: {
       disabled: '"disabled" was renamed to "disable" in Debezium 3.1',
       preferred: '"preferred" was removed in Debezium 3.1; use "trust" to encrypt',
@@ -26,19 +29,19 @@ export const connectionSchema = z.object({
       verify_identity: '"verify_identity" was renamed to "verify-full" in Debezium 3.1',
     },
   }),
-  'database.ssl.keystore': text('Key store file for two-way TLS authentication.'),
-  'database.ssl.keystore.password': text('Password of the key store file.'),
-  'database.ssl.truststore': text('Trust store file holding the server certificate or its CA.'),
-  'database.ssl.truststore.password': text('Password of the trust store file.'),
+  'database.ssl.keystore': noEffect(text('Key store file for two-way TLS authentication.'), NO_TLS),
+  'database.ssl.keystore.password': noEffect(text('Password of the key store file.'), NO_TLS),
+  'database.ssl.truststore': noEffect(text('Trust store file holding the server certificate or its CA.'), NO_TLS),
+  'database.ssl.truststore.password': noEffect(text('Password of the trust store file.'), NO_TLS),
   'database.initial.statements': text('SQL statements, separated by ";" (";;" for a literal semicolon), run on each new query connection.'),
   'database.query.timeout.ms': int(600000, 'Time to wait for a query to complete; 0 means no limit.', { min: 0 }),
   'connect.timeout.ms': int(30000, 'Time to wait for a connection to the server.', { min: 1 }),
-  'connect.keep.alive': bool(true, 'Whether to check the binlog connection periodically and reconnect when it is stale.'),
-  'connect.keep.alive.interval.ms': int(60000, 'Interval of those checks.', { min: 1 }),
-  'connection.validation.timeout.ms': int(60000, 'Time allowed to validate a connection.', { min: 1 }),
-  'use.nongraceful.disconnect': bool(false, 'Whether a stale binlog connection is reset instead of closed.'),
-  'binlog.net.read.timeout': int(0, 'Seconds the server waits for a read on the binlog connection; 0 keeps the server default.', { min: 0 }),
-  'binlog.net.write.timeout': int(0, 'Seconds the server waits for a write on the binlog connection; 0 keeps the server default.', { min: 0 }),
+  'connect.keep.alive': noEffect(bool(true, 'Whether to check the binlog connection periodically and reconnect when it is stale.'), 'binlogd always watches the binlog connection and reconnects from the last position when it is lost'),
+  'connect.keep.alive.interval.ms': noEffect(int(60000, 'Interval of those checks.', { min: 1 }), 'binlogd always watches the binlog connection and reconnects from the last position when it is lost'),
+  'connection.validation.timeout.ms': noEffect(int(60000, 'Time allowed to validate a connection.', { min: 1 }), 'binlogd validates no pooled connections; connect.timeout.ms bounds each connection attempt'),
+  'use.nongraceful.disconnect': noEffect(bool(false, 'Whether a stale binlog connection is reset instead of closed.'), 'binlogd closes a lost binlog connection\'s socket itself before it reconnects'),
+  'binlog.net.read.timeout': noEffect(int(0, 'Seconds the server waits for a read on the binlog connection; 0 keeps the server default.', { min: 0 }), 'the binlog connection keeps the server\'s net_read_timeout'),
+  'binlog.net.write.timeout': noEffect(int(0, 'Seconds the server waits for a write on the binlog connection; 0 keeps the server default.', { min: 0 }), 'the binlog connection keeps the server\'s net_write_timeout'),
 });
 
 export interface SslConfig {
@@ -103,6 +106,13 @@ export const connectionArea = defineArea({
   schema: connectionSchema,
   prefixes: ['driver.'],
   build(v, raw, report): ConnectionConfig {
+    if (v['database.ssl.mode'] !== 'disable') {
+      // Refused rather than ignored: a file asking for an encrypted connection must not get a clear one.
+      report({
+        property: 'database.ssl.mode',
+        message: 'binlogd cannot connect to MariaDB over TLS yet; set disable and protect the link otherwise (a private network or a TLS tunnel)',
+      });
+    }
     let serverId = v['database.server.id'];
     const serverIdDerived = serverId === undefined;
     if (serverId === undefined) {

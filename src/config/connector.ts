@@ -11,6 +11,7 @@ import { connectionArea, type ConnectionConfig } from './connection.js';
 import { eventsArea, heartbeatArea } from './events.js';
 import { filtersArea } from './filters.js';
 import { connectArea, deliveryArea } from './kafka-connect.js';
+import { noEffectText, noEffectUses, type NoEffectUse } from './no-effect.js';
 import { inFile, sortProblems, type Problem } from './problems.js';
 import { resolveProperties, type ResolveContext } from './providers.js';
 import { queueArea } from './queue.js';
@@ -142,6 +143,20 @@ function unknownPropertyWarnings(raw: Readonly<Record<string, string>>, written:
   return problems;
 }
 
+/** The properties among `properties` that binlogd accepts without effect, with why. */
+export function connectorNoEffectUses(properties: Iterable<string>): NoEffectUse[] {
+  return noEffectUses(properties, ALL_AREAS);
+}
+
+function noEffectWarnings(written: Readonly<Record<string, string>>): Problem[] {
+  return connectorNoEffectUses(Object.keys(written)).map(({ property, reason }) => ({
+    severity: 'warning',
+    property,
+    value: displayValue(property, written[property] ?? ''),
+    message: noEffectText(reason),
+  }));
+}
+
 /** Runs one area: its schema issues and build findings become problems. */
 function runArea<S extends z.ZodObject, Out>(
   area: ConfigArea<S, Out>,
@@ -194,6 +209,7 @@ export function parseConnector(document: unknown, options: ParseOptions = {}): P
   }
   runArea(compatArea, raw, written, problems, unresolved);
   problems.push(...unknownPropertyWarnings(raw, written));
+  problems.push(...noEffectWarnings(written));
 
   const sorted = inFile(sortProblems(problems, Object.keys(written)), options.file);
   if (sorted.some((p) => p.severity === 'error') || unwrapped.name === undefined) return { problems: sorted };

@@ -2,6 +2,7 @@
 // BinlogConnectorConfig), and heartbeats. Belongs to the envelope component (and the source for
 // failure handling and heartbeats).
 import { z } from 'zod';
+import { noEffect } from './no-effect.js';
 import { defineArea } from './area.js';
 import { bool, choice, int, splitList, text } from './values.js';
 
@@ -33,9 +34,9 @@ export const eventsSchema = z.object({
   'provide.transaction.metadata': bool(false, 'Whether BEGIN/END events go to <topic.prefix>.transaction and events carry a transaction block.'),
   'extended.headers.enabled': bool(true, 'Whether records carry the __debezium.context.* headers.'),
   'event.processing.failure.handling.mode': choice(failureModes, 'fail', 'What to do with an event that cannot be processed: fail, warn (log and skip), skip, ignore.'),
-  'inconsistent.schema.handling.mode': choice(failureModes, 'fail', 'What to do with an event of a table whose schema is unknown: fail, warn, skip, ignore.'),
-  'event.deserialization.failure.handling.mode': choice(failureModes, 'fail', 'Deprecated: what to do with a binlog event that cannot be decoded.'),
-  'event.converting.failure.handling.mode': choice(['fail', 'warn', 'skip'], 'warn', 'What to do with a column value that cannot be converted: fail, warn (emit null or default), skip.'),
+  'inconsistent.schema.handling.mode': noEffect(choice(failureModes, 'fail', 'What to do with an event of a table whose schema is unknown: fail, warn, skip, ignore.'), 'binlogd reads every captured table\'s structure from the binlog metadata and the server, so no event meets an unknown table'),
+  'event.deserialization.failure.handling.mode': noEffect(choice(failureModes, 'fail', 'Deprecated: what to do with a binlog event that cannot be decoded.'), 'deprecated in Debezium; event.processing.failure.handling.mode applies to every event'),
+  'event.converting.failure.handling.mode': noEffect(choice(['fail', 'warn', 'skip'], 'warn', 'What to do with a column value that cannot be converted: fail, warn (emit null or default), skip.'), 'a value that cannot be converted fails its event, which event.processing.failure.handling.mode handles'),
 });
 
 export interface EventsConfig {

@@ -1,6 +1,7 @@
 // The configuration API the rest of binlogd uses.
 export type { ConnectorConfig, ParseOptions, ParseResult } from './connector.js';
-export { parseConnector, parseConnectorConfig, KNOWN_PROPERTIES } from './connector.js';
+export { connectorNoEffectUses, parseConnector, parseConnectorConfig, KNOWN_PROPERTIES } from './connector.js';
+export { noEffectNote, noEffectText, type NoEffectUse } from './no-effect.js';
 export { loadConnectorFile, loadConnectors, connectorFiles, type LoadOptions, type LoadResult } from './load.js';
 export type { Problem, Severity, ServerChecker } from './problems.js';
 export { formatProblem, hasErrors, errorsOf } from './problems.js';

@@ -3,6 +3,7 @@
 // numeric and boolean properties also accept their text.
 import { z } from 'zod';
 import { ALL_AREAS } from './connector.js';
+import { noEffectNote, noEffectReason } from './no-effect.js';
 import { workerSchema } from './worker.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -24,6 +25,19 @@ function acceptText(ctx: { jsonSchema: JsonSchema }): void {
   });
 }
 
+/** Puts "Accepted, no effect: …" before the description of a property marked so. */
+function noteNoEffect(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const reason = noEffectReason(ctx.zodSchema as z.ZodType);
+  if (reason === undefined) return;
+  const description = ctx.jsonSchema['description'];
+  ctx.jsonSchema['description'] = typeof description === 'string' && description !== '' ? `${noEffectNote(reason)} ${description}` : noEffectNote(reason);
+}
+
+function override(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  acceptText(ctx);
+  noteNoEffect(ctx);
+}
+
 export function connectorJsonSchema(): JsonSchema {
   const properties = Object.assign({}, ...ALL_AREAS.map((area) => area.schema.shape)) as z.ZodRawShape;
   const file = z
@@ -35,7 +49,7 @@ export function connectorJsonSchema(): JsonSchema {
         .describe('Debezium MariaDB connector and Kafka Connect properties (values may be strings).'),
     })
     .describe('A binlogd connector file (Kafka Connect shape).');
-  return z.toJSONSchema(file, { io: 'input', unrepresentable: 'any', override: acceptText }) as JsonSchema;
+  return z.toJSONSchema(file, { io: 'input', unrepresentable: 'any', override }) as JsonSchema;
 }
 
 export function workerJsonSchema(): JsonSchema {

@@ -2,6 +2,7 @@
 // converters, error handling, topic creation, and delivery (exactly-once support, transaction
 // boundaries). Belongs to the sink and runtime components.
 import { z } from 'zod';
+import { noEffect } from './no-effect.js';
 import { defineArea, propertiesUnder, type Report } from './area.js';
 import { AVRO_CONVERTER, JSON_CONVERTER, parseConverter, type ConverterConfig } from '../serialize/converters.js';
 import { bool, choice, compilePatternList, int, list, optionalInt, text } from './values.js';
@@ -25,20 +26,20 @@ const minusOneOrPositive = { min: -1, except: [0], allowed: '-1 (the broker defa
 
 export const connectSchema = z.object({
   'connector.class': connectorClass,
-  'tasks.max': int(1, 'Maximum number of tasks; the MariaDB connector always runs one.', { min: 1 }),
-  'tasks.max.enforce': bool(true, 'Deprecated Kafka Connect switch; accepted and ignored.'),
+  'tasks.max': int(1, 'Maximum number of tasks; the MariaDB connector always runs one, as Debezium\'s does (a larger value is a warning).', { min: 1 }),
+  'tasks.max.enforce': noEffect(bool(true, 'Deprecated Kafka Connect switch; accepted and ignored.'), 'the MariaDB connector always runs one task'),
   'key.converter': text(`Key converter class: ${AVRO_CONVERTER} (default; options key.converter.schema.registry.url, …) or ${JSON_CONVERTER} (key.converter.schemas.enable).`),
   'value.converter': text(`Value converter class: ${AVRO_CONVERTER} (default) or ${JSON_CONVERTER}.`),
-  'header.converter': text(`Header converter class; binlogd writes headers as ${SIMPLE_HEADER_CONVERTER} does.`),
-  'config.action.reload': choice(['none', 'restart'], 'restart', 'What happens when a config provider value changes: restart the connector, or none.'),
+  'header.converter': noEffect(text(`Header converter class; binlogd writes headers as ${SIMPLE_HEADER_CONVERTER} does.`), 'headers are always written as SimpleHeaderConverter does'),
+  'config.action.reload': noEffect(choice(['none', 'restart'], 'restart', 'What happens when a config provider value changes: restart the connector, or none.'), 'binlogd resolves ${…} references when a connector starts or its config is replaced; it does not watch provider values'),
   'errors.tolerance': choice(['none', 'all'], 'none', 'none: a record that fails a transform, conversion or the size limit fails the connector at its position; all: it is skipped (to the dead letter queue when one is set).'),
   'errors.deadletterqueue.topic.name': text('Topic receiving the records errors.tolerance=all skips (as JSON, with the error in headers).'),
   'errors.deadletterqueue.context.headers.enable': bool(false, 'Whether dead letter records carry __connect.errors.* headers (connector, stage, class, exception) and __binlogd.errors.* (table, position).'),
   // Connect's default is 3, which fails on a one-broker cluster the first time a record goes to the
   // dead letter topic; the broker's own default serves both development and production clusters.
   'errors.deadletterqueue.topic.replication.factor': int(-1, 'Replication factor of the dead letter topic when binlogd creates it (with one partition, as Kafka Connect does). Default -1: the broker\'s default.replication.factor (Kafka Connect defaults to 3). Set it to at most the number of brokers.', minusOneOrPositive),
-  'errors.retry.timeout': int(0, 'How long a failed conversion or transform is retried (ms); 0 never, -1 forever.', { min: -1 }),
-  'errors.retry.delay.max.ms': int(60000, 'Longest pause between those retries.', { min: 0 }),
+  'errors.retry.timeout': noEffect(int(0, 'How long a failed conversion or transform is retried (ms); 0 never, -1 forever.', { min: -1 }), 'a record a transform or converter rejects is handled by errors.tolerance at once; registry and Kafka errors restart the connector (errors.max.retries)'),
+  'errors.retry.delay.max.ms': noEffect(int(60000, 'Longest pause between those retries.', { min: 0 }), 'a record a transform or converter rejects is handled by errors.tolerance at once; registry and Kafka errors restart the connector (errors.max.retries)'),
   'errors.log.enable': bool(false, 'Whether tolerated errors are logged.'),
   'errors.log.include.messages': bool(false, 'Whether those log lines include the record (its key and value; may be sensitive).'),
   'errors.max.retries': int(-1, 'Retries of retriable connection errors before failing; -1 without limit, 0 none.', { min: -1 }),
@@ -127,6 +128,9 @@ export const connectArea = defineArea({
   schema: connectSchema,
   prefixes: ['key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'producer.override.', 'consumer.override.', 'admin.override.'],
   build(v, raw, report): ConnectConfig {
+    if (v['tasks.max'] > 1) {
+      report({ severity: 'warning', property: 'tasks.max', message: 'the MariaDB connector runs one task (a binlog has one reader), as Debezium\'s does' });
+    }
     warnIfNotAvro(report, 'header.converter', v['header.converter'], SIMPLE_HEADER_CONVERTER);
     const converters = { key: parseConverter('key', raw, report), value: parseConverter('value', raw, report) };
     const dlqTopic = v['errors.deadletterqueue.topic.name'];
@@ -191,8 +195,8 @@ export const deliverySchema = z.object({
       'consumers see each change exactly once (required also refuses to start if the brokers cannot do transactions). ' +
       'false: at-least-once with an idempotent producer.',
   ),
-  'transaction.boundary': choice(['poll', 'interval', 'connector'], 'poll', 'Where Kafka transactions end: poll (each batch), interval (every transaction.boundary.interval.ms), connector (each source transaction).'),
-  'transaction.boundary.interval.ms': optionalInt('Transaction length when transaction.boundary=interval.', { min: 1 }),
+  'transaction.boundary': noEffect(choice(['poll', 'interval', 'connector'], 'poll', 'Where Kafka transactions end: poll (each batch), interval (every transaction.boundary.interval.ms), connector (each source transaction).'), 'binlogd ends a Kafka transaction after each batch it sends (poll)'),
+  'transaction.boundary.interval.ms': noEffect(optionalInt('Transaction length when transaction.boundary=interval.', { min: 1 }), 'binlogd ends a Kafka transaction after each batch it sends (poll)'),
   'offsets.storage.topic': text('A separate offsets topic for this connector; default: the worker\'s offsets topic.'),
 });
 

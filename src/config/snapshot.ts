@@ -2,6 +2,7 @@
 // MariaDbConnectorConfig.SnapshotLockingMode, RelationalDatabaseConnectorConfig). Belongs to the
 // source component's snapshot reader.
 import { z } from 'zod';
+import { noEffect } from './no-effect.js';
 import { crossCheck, defineArea, propertiesUnder, type Finding } from './area.js';
 import { bool, choice, int, list, optionalInt, regexList, text } from './values.js';
 
@@ -25,29 +26,29 @@ const shape = z.object({
       },
     },
   ),
-  'snapshot.mode.custom.name': text('Name of the custom snapshotter when snapshot.mode=custom.'),
+  'snapshot.mode.custom.name': noEffect(text('Name of the custom snapshotter when snapshot.mode=custom.'), 'custom snapshotters are Java classes binlogd cannot run (snapshot.mode=custom takes no data snapshot)'),
   'snapshot.mode.configuration.based.snapshot.data': bool(false, 'With snapshot.mode=configuration_based: snapshot the data.'),
-  'snapshot.mode.configuration.based.snapshot.schema': bool(false, 'With snapshot.mode=configuration_based: snapshot the schema.'),
+  'snapshot.mode.configuration.based.snapshot.schema': noEffect(bool(false, 'With snapshot.mode=configuration_based: snapshot the schema.'), 'binlogd\'s schema history comes from the binlog metadata and DDL replayed on the server, never from a snapshot of the schema'),
   'snapshot.mode.configuration.based.start.stream': bool(false, 'With snapshot.mode=configuration_based: stream after the snapshot.'),
-  'snapshot.mode.configuration.based.snapshot.on.schema.error': bool(false, 'With snapshot.mode=configuration_based: snapshot the schema when the history is unusable.'),
+  'snapshot.mode.configuration.based.snapshot.on.schema.error': noEffect(bool(false, 'With snapshot.mode=configuration_based: snapshot the schema when the history is unusable.'), 'binlogd\'s schema history is rebuilt from the server, so it has no schema error to recover from'),
   'snapshot.mode.configuration.based.snapshot.on.data.error': bool(false, 'With snapshot.mode=configuration_based: snapshot the data when the stored position is gone.'),
   'snapshot.locking.mode': choice(
     snapshotLockingModes,
     'minimal',
     'Global read lock during the snapshot: minimal (only while reading positions and schemas), extended (until all rows are read), none, custom.',
   ),
-  'snapshot.locking.mode.custom.name': text('Name of the custom lock implementation when snapshot.locking.mode=custom.'),
-  'snapshot.query.mode': choice(['select_all', 'custom'], 'select_all', 'How snapshot queries are built: select_all or custom.'),
-  'snapshot.query.mode.custom.name': text('Name of the custom query builder when snapshot.query.mode=custom.'),
+  'snapshot.locking.mode.custom.name': noEffect(text('Name of the custom lock implementation when snapshot.locking.mode=custom.'), 'custom locking is a Java class binlogd cannot run'),
+  'snapshot.query.mode': noEffect(choice(['select_all', 'custom'], 'select_all', 'How snapshot queries are built: select_all or custom.'), 'snapshot queries are always SELECT * (select_all); use snapshot.select.statement.overrides to change one table\'s query'),
+  'snapshot.query.mode.custom.name': noEffect(text('Name of the custom query builder when snapshot.query.mode=custom.'), 'custom query builders are Java classes binlogd cannot run'),
   'snapshot.include.collection.list': regexList('Regular expressions over <db>.<table>: the captured tables whose data is snapshotted (default: all captured tables).'),
   [OVERRIDES]: list('Tables (<db>.<table>) whose snapshot uses the SELECT in snapshot.select.statement.overrides.<db>.<table>.'),
   'snapshot.delay.ms': int(0, 'Delay before the snapshot starts.', { min: 0 }),
   'snapshot.fetch.size': optionalInt('Rows fetched per round trip while snapshotting.', { min: 1 }),
   'snapshot.lock.timeout.ms': int(10000, 'Time to wait for the table locks at the start of a snapshot.', { min: 0 }),
   'snapshot.max.threads': int(1, 'Tables snapshotted in parallel.', { min: 1 }),
-  'snapshot.max.threads.multiplier': int(1, 'Chunks per table and thread in a parallel snapshot.', { min: 1 }),
+  'snapshot.max.threads.multiplier': noEffect(int(1, 'Chunks per table and thread in a parallel snapshot.', { min: 1 }), 'snapshot.max.threads readers read keyed tables in primary-key chunks of snapshot.fetch.size rows'),
   'snapshot.tables.order.by.row.count': choice(['disabled', 'ascending', 'descending'], 'disabled', 'Order of the tables in the snapshot.'),
-  'min.row.count.to.stream.results': int(1000, 'Tables with more rows are read with a streaming result set; 0 streams all.', { min: 0 }),
+  'min.row.count.to.stream.results': noEffect(int(1000, 'Tables with more rows are read with a streaming result set; 0 streams all.', { min: 0 }), 'keyed tables are read in primary-key chunks of snapshot.fetch.size rows and keyless tables streamed, whatever their size'),
 });
 
 export const snapshotSchema = crossCheck(

@@ -1,10 +1,29 @@
 // Topic and schema naming (CommonConnectorConfig, AbstractTopicNamingStrategy). Belongs to the
 // envelope/serialize components, which derive topic and record names from it.
 import { z } from 'zod';
+import { noEffect } from './no-effect.js';
 import { defineArea } from './area.js';
 import { choice, int, requiredText, text, textOr } from './values.js';
 
 const adjustmentModes = ['none', 'avro', 'avro_unicode'] as const;
+
+/**
+ * For MariaDB's tables (a database and a name, no schema) both of Debezium's plain strategies name
+ * a table's topic <topic.prefix>.<db>.<table>, as binlogd does; any other strategy is a Java class.
+ */
+export const TOPIC_NAMING_STRATEGIES = ['io.debezium.schema.SchemaTopicNamingStrategy', 'io.debezium.schema.DefaultTopicNamingStrategy'] as const;
+
+const namingStrategy = z
+  .preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), z.string().optional())
+  .superRefine((value, ctx) => {
+    if (value === undefined || (TOPIC_NAMING_STRATEGIES as readonly string[]).includes(value)) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected ${TOPIC_NAMING_STRATEGIES.join(' or ')} (both name topics <topic.prefix>.<db>.<table>); ` +
+        'other strategies are Java classes binlogd cannot run: rename topics with a RegexRouter or ByLogicalTableRouter transform instead',
+    });
+  })
+  .describe(`Topic naming strategy class: ${TOPIC_NAMING_STRATEGIES.join(' or ')}; for MariaDB both name a table's topic <topic.prefix>.<db>.<table>. Default: ${TOPIC_NAMING_STRATEGIES[0]}.`);
 type AdjustmentMode = (typeof adjustmentModes)[number];
 
 export const topicsSchema = z.object({
@@ -12,19 +31,18 @@ export const topicsSchema = z.object({
     'Namespace of every topic this connector writes (<prefix>.<db>.<table>) and of its schema names; unique across connectors.',
     { regex: /^[A-Za-z0-9._-]+$/, allowed: 'letters, digits, ".", "_" and "-" only' },
   ),
-  'topic.naming.strategy': textOr('io.debezium.schema.SchemaTopicNamingStrategy', 'Topic naming strategy class (binlogd names topics as Debezium\'s default strategies do).'),
+  'topic.naming.strategy': namingStrategy,
   'topic.delimiter': textOr('.', 'Delimiter between the parts of a topic name.'),
-  'topic.cache.size': int(10000, 'Number of topic names kept in the naming cache.', { min: 1 }),
+  'topic.cache.size': noEffect(int(10000, 'Number of topic names kept in the naming cache.', { min: 1 }), 'topic names are kept per captured table for the connector\'s life'),
   'topic.heartbeat.prefix': text('Prefix of the heartbeat topic (<prefix>.<topic.prefix>). Default: __debezium-heartbeat.'),
   'heartbeat.topics.prefix': text('Older name of topic.heartbeat.prefix; used when that one is not set.'),
   'topic.transaction': textOr('transaction', 'Suffix of the transaction metadata topic (<topic.prefix>.<suffix>).'),
   'schema.name.adjustment.mode': choice(adjustmentModes, 'none', 'How schema names are made valid Avro names: none, avro (replace invalid characters with "_"), avro_unicode.'),
-  'field.name.adjustment.mode': choice(adjustmentModes, 'none', 'How field names are made valid Avro names: none, avro, avro_unicode.'),
+  'field.name.adjustment.mode': noEffect(choice(adjustmentModes, 'none', 'How field names are made valid Avro names: none, avro, avro_unicode.'), 'field names are the column names as written'),
 });
 
 export interface TopicsConfig {
   readonly prefix: string;
-  readonly namingStrategy: string;
   readonly delimiter: string;
   readonly cacheSize: number;
   /** Heartbeat topic prefix; the topic is `<heartbeatPrefix><delimiter><prefix>`. */
@@ -40,7 +58,6 @@ export const topicsArea = defineArea({
   build(v): TopicsConfig {
     return {
       prefix: v['topic.prefix'],
-      namingStrategy: v['topic.naming.strategy'],
       delimiter: v['topic.delimiter'],
       cacheSize: v['topic.cache.size'],
       heartbeatPrefix: v['topic.heartbeat.prefix'] ?? v['heartbeat.topics.prefix'] ?? '__debezium-heartbeat',

@@ -1,6 +1,7 @@
 // How column values are represented (JdbcValueConverters, BinlogValueConverters). Belongs to the
 // decode component; its converter table is chosen from these modes once per table.
 import { z } from 'zod';
+import { noEffect } from './no-effect.js';
 import { defineArea, propertiesUnder } from './area.js';
 import { bool, choice, list, splitList } from './values.js';
 
@@ -25,8 +26,8 @@ export const typeHandlingSchema = z.object({
   'bigint.unsigned.handling.mode': choice(bigintUnsignedHandlingModes, 'long', 'BIGINT UNSIGNED as: long (int64, values above 2^63-1 wrap), precise (Connect Decimal).'),
   'binary.handling.mode': choice(binaryHandlingModes, 'bytes', 'BINARY/VARBINARY/BLOB as: bytes, base64, base64-url-safe, hex (the last three as strings).'),
   'enable.time.adjuster': bool(true, 'Whether two-digit years are mapped to 1970-2069 by the connector (true) or left to the server (false).'),
-  'include.schema.comments': bool(false, 'Whether table and column comments are added to the schemas as doc.'),
-  'converters': list('Aliases of custom converters; each is configured with <alias>.type and <alias>.<option>.'),
+  'include.schema.comments': noEffect(bool(false, 'Whether table and column comments are added to the schemas as doc.'), 'Debezium 3.5 writes column comments as field docs exactly when include.schema.changes=true, whatever this property says, and binlogd does the same'),
+  'converters': noEffect(list('Aliases of custom converters; each is configured with <alias>.type and <alias>.<option>.'), 'custom converters are Java classes binlogd cannot run'),
 });
 
 export interface TypeHandlingConfig {

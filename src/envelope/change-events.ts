@@ -22,6 +22,8 @@ export interface EnvelopeOptions {
   provideTransactionMetadata: boolean;
   /** Debezium's extended headers (3.2.1+): `__debezium.context.*` on every record. */
   contextHeaders: Readonly<Record<string, string | Buffer>>;
+  /** skip.messages.without.change: an update whose captured columns are all unchanged writes nothing. */
+  skipMessagesWithoutChange?: boolean;
 }
 
 /** Processing time of an event, as Debezium stamps the envelope's ts_ms/ts_us/ts_ns. */
@@ -110,6 +112,9 @@ export function emitChange(
   const newKey = table.key(change.after!);
   const before = table.row(change.before!);
   const after = table.row(change.after!);
+  // As Debezium's RelationalChangeRecordEmitter: the whole value (the captured columns, after
+  // column filters and mappers) compared before the key, so an unchanged row never becomes a key change.
+  if (options.skipMessagesWithoutChange && deepValueEquals(before, after)) return;
   if (oldKey === null || newKey === null || structEquals(oldKey, newKey)) {
     out.push(record(newKey, envelope('u', before, after)));
     return;
@@ -125,6 +130,20 @@ function structEquals(a: ConnectStruct, b: ConnectStruct): boolean {
     if (!valueEquals(a[name]!, b[name]!)) return false;
   }
   return true;
+}
+
+/** Struct.equals: nested structs, arrays and bytes by content; a NaN double equals itself, as Double.equals. */
+export function deepValueEquals(a: ConnectValue, b: ConnectValue): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
+    return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
+  }
+  if (Buffer.isBuffer(a) || Buffer.isBuffer(b)) return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => deepValueEquals(item, b[i]!));
+  }
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => name in b && deepValueEquals(a[name]!, b[name]!));
 }
 
 function valueEquals(a: ConnectValue, b: ConnectValue): boolean {

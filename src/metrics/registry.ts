@@ -26,6 +26,7 @@ export interface ConnectorProbe {
   lagSeconds(): number | undefined;
   behindSourceBytes(): number | undefined;
   queueEvents(): number | undefined;
+  queueBytes(): number | undefined;
   retentionFiles(): number | undefined;
   headroomBytes(): number | undefined;
   headroomSeconds(): number | undefined;
@@ -64,6 +65,9 @@ export const behindSourceBytes = probeGauge('binlogd_behind_source_bytes',
 export const queueEvents = probeGauge('binlogd_queue_events',
   'Change events read from the binlog and not yet handed to the Kafka sink.',
   (p) => p.queueEvents());
+export const queueBytes = probeGauge('binlogd_queue_bytes',
+  'Binlog bytes of the change events read and not yet handed to the Kafka sink (bounded by max.queue.size.in.bytes when set).',
+  (p) => p.queueBytes());
 export const binlogRetentionFiles = probeGauge('binlogd_binlog_retention_files',
   'Binlog files the source server keeps (SHOW BINARY LOGS).',
   (p) => p.retentionFiles());
@@ -73,7 +77,7 @@ export const storedPositionHeadroomBytes = probeGauge('binlogd_stored_position_h
 export const storedPositionHeadroomSeconds = probeGauge('binlogd_stored_position_headroom_seconds',
   'Seconds until time-based binlog expiry may purge the file holding the connector\'s stored position (lower bound); +Inf when the server expires nothing by time.',
   (p) => p.headroomSeconds());
-const probeGauges = [lagSeconds, behindSourceBytes, queueEvents, binlogRetentionFiles, storedPositionHeadroomBytes, storedPositionHeadroomSeconds];
+const probeGauges = [lagSeconds, behindSourceBytes, queueEvents, queueBytes, binlogRetentionFiles, storedPositionHeadroomBytes, storedPositionHeadroomSeconds];
 
 export const endToEndSeconds = new Histogram({
   name: 'binlogd_end_to_end_seconds',

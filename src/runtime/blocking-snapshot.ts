@@ -86,7 +86,7 @@ export class BlockingSnapshot {
         envelope, at: { file: at.file, pos: at.pos, serverId: at.serverId, gtid: at.gtid }, records, sink, state: EMPTY_SNAPSHOT_STATE, offsetRecord,
         offsetOf: () => ({ ...resumeAt, snapshot: 'BLOCKING' }),
       });
-      await readTables({ readers: opened.readers, tables, state: EMPTY_SNAPSHOT_STATE, chunkRows: snap.fetchSize ?? DEFAULT_CHUNK_ROWS, emitter, progress, signal });
+      await readTables({ readers: opened.readers, tables, state: EMPTY_SNAPSHOT_STATE, chunkRows: snap.fetchSize ?? DEFAULT_CHUNK_ROWS, maxBytes: config.queue.maxQueueSizeInBytes, emitter, progress, signal });
       await emitter.finish(resumeAt);
       progress.finish('completed');
       const report = progress.report();

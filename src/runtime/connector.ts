@@ -101,7 +101,7 @@ export class Connector {
   async start(): Promise<void> {
     const { config } = this;
     for (const gap of notYetApplied(config)) this.log.warn(gap);
-    for (const note of acceptedWithoutEffect(config)) this.log.info(note);
+    for (const note of acceptedWithoutEffect(config)) this.log.warn(note);
     try {
       this.sql = await openSqlClient(this.endpoint);
       const facts = await checkSource(this.sql, { config, endpoint: this.endpoint, gtidFilter: this.gtidFilter, log: this.log });
@@ -160,9 +160,14 @@ export class Connector {
         this.log.info({ position: pipeline.position }, `snapshot.mode=${config.snapshot.mode}: not streaming`);
         return;
       }
+      if (snapshot.start && config.queue.streamingDelayMs > 0) {
+        // streaming.delay.ms: a failure right after a snapshot then restarts from its stored offset, not with another snapshot.
+        this.log.info(`snapshot done; streaming starts in ${config.queue.streamingDelayMs} ms (streaming.delay.ms)`);
+        await sleep(config.queue.streamingDelayMs, this.stopping.signal);
+      }
       this.sourceLag = attachSourceLag({
         connector: config.name, endpoint: this.endpoint, log: this.log,
-        progress: { gtids: () => pipeline.position, lastRead: () => pipeline.lastRead, stored: () => this.acked, queuedEvents: () => pipeline.queuedEvents },
+        progress: { gtids: () => pipeline.position, lastRead: () => pipeline.lastRead, stored: () => this.acked, queuedEvents: () => pipeline.queuedEvents, queuedBytes: () => pipeline.queuedEventBytes },
       });
       await this.connectBinlog();
       // A sink or pipeline failure while connecting must not be overwritten by RUNNING.

@@ -1,6 +1,6 @@
 // Properties binlogd accepts (so Debezium connector files validate unchanged) but does not act on
 // yet. Each connector says so once at start, so nobody mistakes silence for support.
-import type { ConnectorConfig } from '../config/index.js';
+import { connectorNoEffectUses, type ConnectorConfig } from '../config/index.js';
 
 export function notYetApplied(config: ConnectorConfig): string[] {
   const gaps: string[] = [];
@@ -14,15 +14,13 @@ export function notYetApplied(config: ConnectorConfig): string[] {
 }
 
 /**
- * Properties that configure something binlogd does not need, explained once at start (info, not a
- * warning: nothing is missing).
+ * The properties of this connector that binlogd accepts without effect, with why, as one line
+ * (empty when there are none): said once at start, so nobody mistakes silence for support.
  */
 export function acceptedWithoutEffect(config: ConnectorConfig): string[] {
-  const history = Object.keys(config.raw)
-    .filter((property) => property.startsWith('schema.history.internal') && property !== 'schema.history.internal.kafka.topic');
-  if (history.length === 0) return [];
-  return [
-    `${history.join(', ')}: binlogd keeps its own schema history (MariaDB replays each DDL on temporary tables; ` +
-    'see docs/architecture.md), so these properties have no effect; schema.history.internal.kafka.topic names its topic',
-  ];
+  const uses = connectorNoEffectUses(Object.keys(config.written ?? config.raw));
+  if (uses.length === 0) return [];
+  const byReason = new Map<string, string[]>();
+  for (const { property, reason } of uses) byReason.set(reason, [...(byReason.get(reason) ?? []), property]);
+  return [`accepted without effect: ${[...byReason].map(([reason, properties]) => `${properties.join(', ')} (${reason})`).join('; ')}`];
 }

@@ -56,6 +56,7 @@ export function startSessionSink(options: {
     creation: {
       partitions: creation.partitions ?? -1, replicationFactor: creation.replicationFactor ?? -1, configs: { ...creation.configs },
       overrides: deadLetterTopicCreation(dlq),
+      groups: config.connect.topicCreation.groups.map((group) => ({ ...group, configs: { ...group.configs } })),
     },
     onAck: (runs) => {
       let offset: SourceOffset | undefined;
@@ -79,6 +80,7 @@ export function envelopeOptionsFor(config: ConnectorConfig, version: string): En
     identity: { version, name: config.topics.prefix },
     tombstonesOnDelete: config.events.tombstonesOnDelete,
     provideTransactionMetadata: config.events.provideTransactionMetadata,
+    skipMessagesWithoutChange: config.events.skipMessagesWithoutChange,
     contextHeaders: config.events.extendedHeadersEnabled ? {
       '__debezium.context.connectorLogicalName': Buffer.from(config.topics.prefix),
       '__debezium.context.taskId': Buffer.from('0'),

@@ -128,7 +128,7 @@ export class SnapshotPhase {
         envelope, at: { file: position.file, pos: position.pos, serverId: 0, gtid: null }, records, sink, state, offsetRecord,
         offsetOf: (current) => snapshotOffset(position, current, Date.now()),
       });
-      await readTables({ readers: opened.readers, tables, state, chunkRows: snap.fetchSize ?? DEFAULT_CHUNK_ROWS, emitter, progress, signal });
+      await readTables({ readers: opened.readers, tables, state, chunkRows: snap.fetchSize ?? DEFAULT_CHUNK_ROWS, maxBytes: config.queue.maxQueueSizeInBytes, emitter, progress, signal });
       const completed = completedOffset(position, Date.now());
       await emitter.finish(completed);
       // Nothing to carry the completion: store the offset on its own.

@@ -4,6 +4,7 @@
 // (blocking-snapshot.ts), which differ only in what they select and which offsets they write.
 import type { ConnectorConfig } from '../config/index.js';
 import { INFORMATION_SCHEMA_COLUMNS_QUERY } from '../source/column-descriptor.js';
+import { approximateRowBytes, nextChunkRows, readerBudgetBytes } from './chunk-budget.js';
 import { listTables, primaryKeyOf, readChunk, streamTable, type TableRead } from '../source/snapshot-reader.js';
 import type { SnapshotSqlClient, SqlRow } from '../source/sql-client.js';
 import { createCaptureFilter } from '../source/table-filter.js';
@@ -72,6 +73,8 @@ export interface TableReading {
   tables: readonly PlannedTable[];
   state: SnapshotState;
   chunkRows: number;
+  /** max.queue.size.in.bytes: rows read ahead of the sink are bounded by bytes as well; 0 by count only. */
+  maxBytes?: number;
   emitter: SnapshotEmitter;
   progress: SnapshotProgress;
   signal: AbortSignal;
@@ -105,6 +108,7 @@ export async function readTables(reading: TableReading): Promise<void> {
  */
 async function readTable(reading: TableReading, reader: SnapshotSqlClient, table: PlannedTable, resumeAfter: readonly unknown[] | null): Promise<void> {
   const { chunkRows, emitter, progress } = reading;
+  const budget = readerBudgetBytes(reading.maxBytes ?? 0, reading.readers.length);
   const firstTable = table.index === 0;
   const lastTable = table.index === reading.tables.length - 1;
   const keyOf = (row: SqlRow): unknown[] => table.keyColumns.map((c) => row[c]);
@@ -135,25 +139,31 @@ async function readTable(reading: TableReading, reader: SnapshotSqlClient, table
 
   if (onePass) {
     let rows: SqlRow[] = [];
-    for await (const row of streamTable(reader, table, chunkRows)) {
+    let bytes = 0;
+    // With a byte bound the stream buffers a single row ahead, whatever the rows' size.
+    for await (const row of streamTable(reader, table, budget > 0 ? 1 : chunkRows)) {
       rows.push(row);
-      if (rows.length >= chunkRows) { await emit(rows, false); rows = []; }
+      if (budget > 0) bytes += approximateRowBytes(row);
+      if (rows.length >= chunkRows || (budget > 0 && bytes >= budget)) { await emit(rows, false); rows = []; bytes = 0; }
     }
     await emit(rows, true);
     return;
   }
   // The next chunk is read while this one is converted and sent: the server and the sink overlap.
-  const read = (after: readonly unknown[] | null) => {
-    const pending = readChunk(reader, table, after, chunkRows);
+  const read = (after: readonly unknown[] | null, limit: number) => {
+    const pending = readChunk(reader, table, after, limit);
     pending.catch(() => undefined); // awaited below, unless sending failed first
     return pending;
   };
-  let next = read(resumeAfter);
+  // With a byte bound the first chunk is one row: its size sets the next chunk's.
+  let limit = budget > 0 ? 1 : chunkRows;
+  let next = read(resumeAfter, limit);
   for (;;) {
     reading.signal.throwIfAborted();
     const rows = await next;
-    const done = rows.length < chunkRows;
-    if (!done) next = read(keyOf(rows[rows.length - 1]!));
+    const done = rows.length < limit;
+    limit = nextChunkRows(chunkRows, budget, rows);
+    if (!done) next = read(keyOf(rows[rows.length - 1]!), limit);
     await emit(rows, done);
     if (done) return;
   }

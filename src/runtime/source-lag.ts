@@ -29,6 +29,7 @@ export interface ReadProgress {
   /** The stored (Kafka-acknowledged) offset. */
   stored(): (FilePosition & { ts_sec?: number }) | undefined;
   queuedEvents(): number | undefined;
+  queuedBytes?(): number | undefined;
 }
 
 export interface SourceLagOptions {
@@ -176,6 +177,7 @@ function startWatcher(options: SourceLagOptions): Watcher {
       return position && bytesAfter(last.files, position);
     },
     queueEvents: () => progress.queuedEvents(),
+    queueBytes: () => progress.queuedBytes?.() ?? 0,
     retentionFiles: () => last?.files.length,
     headroomBytes: () => last && retentionOf(last).headroomBytes,
     headroomSeconds: () => last && retentionOf(last).headroomSeconds,

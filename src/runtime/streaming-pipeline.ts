@@ -70,6 +70,8 @@ export interface StreamingPipelineOptions {
   counters: PipelineCounters;
   /** max.queue.size: change events (rows) held before the binlog connection is paused. */
   queueCapacity: number;
+  /** max.queue.size.in.bytes: binlog bytes held before it is paused; 0 bounds by count only. */
+  queueCapacityBytes?: number;
   /** Where the binlog is read from: a GTID position, and what of its first transaction was emitted. */
   start: ResumePoint;
   /** gtid.source.* with gtid.source.filter.dml.events: rows of transactions from other sources are not emitted. */
@@ -105,6 +107,8 @@ export class StreamingPipeline {
   private head = 0;
   /** Rows (1 for other events) queued: Debezium's max.queue.size counts change events, not binlog events. */
   private queuedRows = 0;
+  /** Binlog bytes of the queued rows events (their size in the binlog: a cheap, proportional measure). */
+  private queuedBytes = 0;
   private draining = false;
   private sourcePaused = false;
   private failed = false;
@@ -194,7 +198,8 @@ export class StreamingPipeline {
     if (this.failed) return;
     this.queue.push(event);
     this.queuedRows += weight(event);
-    if (!this.sourcePaused && this.queuedRows >= this.options.queueCapacity) {
+    this.queuedBytes += binlogBytes(event);
+    if (!this.sourcePaused && this.full()) {
       this.sourcePaused = true;
       this.options.pauseSource();
     }
@@ -209,6 +214,23 @@ export class StreamingPipeline {
   /** Change events read but not yet handed to the sink. */
   get queuedEvents(): number {
     return this.queuedRows;
+  }
+
+  /** Binlog bytes of those events. */
+  get queuedEventBytes(): number {
+    return this.queuedBytes;
+  }
+
+  /** Either bound reached, as Debezium's ChangeEventQueue (count, and bytes when set). */
+  private full(): boolean {
+    const bytes = this.options.queueCapacityBytes ?? 0;
+    return this.queuedRows >= this.options.queueCapacity || (bytes > 0 && this.queuedBytes >= bytes);
+  }
+
+  /** Below half of both bounds: room enough to read on without pausing again at once. */
+  private roomy(): boolean {
+    const bytes = this.options.queueCapacityBytes ?? 0;
+    return this.queuedRows <= this.options.queueCapacity / 2 && (bytes === 0 || this.queuedBytes <= bytes / 2);
   }
 
   /** Resolves once every queued event has been handed to the sink. */
@@ -233,8 +255,9 @@ export class StreamingPipeline {
         const pending = this.process(event);
         if (pending) await pending;
         this.queuedRows -= weight(event);
+        this.queuedBytes -= binlogBytes(event);
         sinceYield += weight(event);
-        if (this.sourcePaused && this.queuedRows <= this.options.queueCapacity / 2) {
+        if (this.sourcePaused && this.roomy()) {
           this.sourcePaused = false;
           this.options.resumeSource();
         }
@@ -468,4 +491,8 @@ const YIELD_EVERY_ROWS = 500;
 
 function weight(event: QueuedEvent): number {
   return event.kind === 'rows' ? event.rows.length : 1;
+}
+
+function binlogBytes(event: QueuedEvent): number {
+  return event.kind === 'rows' ? event.header.nextPosition - event.header.position : 0;
 }

@@ -77,6 +77,7 @@ export function createStreamingSession(options: {
       onEventRead: (timestampMs) => metrics.lastEventTimestamp.set({ connector }, timestampMs / 1000),
     },
     queueCapacity: config.queue.maxQueueSize,
+    queueCapacityBytes: config.queue.maxQueueSizeInBytes,
     start: options.start,
     ...(incremental ? { signals: incremental } : {}),
     ...(options.gtidFilter && config.filters.gtidSourceFilterDmlEvents ? { gtidSourceFilter: options.gtidFilter } : {}),

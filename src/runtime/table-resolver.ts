@@ -73,8 +73,9 @@ export function createTableResolver(options: TableResolverOptions): TableResolve
       table,
       columns: captured.map((column) => {
         const { schema, convert } = columnConverter(column, config.types);
-        // Debezium 3.5 writes a column comment as the field's doc (seen with include.schema.comments=false too).
-        const documented = column.comment ? { ...schema, doc: column.comment } : schema;
+        // Debezium 3.5 writes a column comment as the field's doc exactly when include.schema.changes
+        // is on, whatever include.schema.comments says (checked with the oracle both ways).
+        const documented = column.comment && config.events.includeSchemaChanges ? { ...schema, doc: column.comment } : schema;
         return applyColumnMappers(config.columns, db, table, column, { name: column.name, schema: documented, convert });
       }),
       keyColumns,

@@ -14,6 +14,29 @@ export interface TopicCreation {
   configs?: Record<string, string>;
   /** Topics created their own way instead (the dead letter topic), by name. */
   overrides?: Record<string, TopicOverride>;
+  /** `topic.creation.groups`, in order: the first whose include matches (and exclude does not) applies. */
+  groups?: readonly TopicCreationGroupSpec[];
+}
+
+/** A topic creation group; settings it leaves unset come from the default group (KIP-158). */
+export interface TopicCreationGroupSpec {
+  include: readonly RegExp[];
+  exclude: readonly RegExp[];
+  partitions?: number;
+  replicationFactor?: number;
+  configs: Record<string, string>;
+}
+
+/** The topic's spec by the first group it matches, else the default group's (Kafka Connect's TopicCreation.findFirstGroup). */
+export function creationSpec(topic: string, creation: TopicCreation): TopicSpec {
+  const group = creation.groups?.find((g) => g.include.some((r) => r.test(topic)) && !g.exclude.some((r) => r.test(topic)));
+  const configs = { ...creation.configs, ...group?.configs };
+  return {
+    topic,
+    partitions: group?.partitions ?? creation.partitions,
+    replicationFactor: group?.replicationFactor ?? creation.replicationFactor,
+    ...(Object.keys(configs).length > 0 ? { configs } : {}),
+  };
 }
 
 export interface TopicOverride {
@@ -60,7 +83,7 @@ export function createTopicManager(options: TopicManagerOptions): TopicManager {
     const override = creation.overrides?.[topic];
     const spec: TopicSpec = override
       ? { topic, partitions: override.partitions, replicationFactor: override.replicationFactor }
-      : { topic, partitions: creation.partitions, replicationFactor: creation.replicationFactor, ...(creation.configs ? { configs: creation.configs } : {}) };
+      : creationSpec(topic, creation);
     // false = someone else created it meanwhile (another connector, a second instance): fine.
     await admin.createTopics([spec]).catch((error: unknown) => {
       throw override ? refusedOverride(error, topic, override) : error;

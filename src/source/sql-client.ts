@@ -1,9 +1,9 @@
 // Plain SQL connections to the source server (settings checks, table metadata, snapshot reads).
 // The only file importing mysql2; binlog replication goes through binlog-client.ts.
 import mysql from 'mysql2/promise';
-import type { BinlogdError } from '../errors.js';
+import { BinlogdError } from '../errors.js';
 import { greetedSocket } from './mariadb-greeting.js';
-import type { SqlEndpoint } from './sql-endpoint.js';
+import { serverOf, type SqlEndpoint } from './sql-endpoint.js';
 import { sqlError } from './sql-errors.js';
 
 export { accountOf, endpointOf, serverOf, type SqlEndpoint } from './sql-endpoint.js';
@@ -32,12 +32,40 @@ function connectionOptions(endpoint: SqlEndpoint): mysql.ConnectionOptions {
   };
 }
 
+/**
+ * Runs database.initial.statements on a new connection, as Debezium does on each JDBC connection.
+ * The error names the statement by its number: its text may hold a resolved secret.
+ */
+async function runInitialStatements(connection: mysql.Connection, endpoint: SqlEndpoint): Promise<void> {
+  const statements = endpoint.initialStatements ?? [];
+  for (const [index, statement] of statements.entries()) {
+    try {
+      await connection.query(statement);
+    } catch (error) {
+      const mapped = sqlError(error, endpoint);
+      if (mapped.retriable) throw mapped;
+      throw new BinlogdError('CONFIG_INVALID',
+        `database.initial.statements: statement ${index + 1} of ${statements.length} failed on MariaDB ${serverOf(endpoint)}: ` +
+        `${(error as { sqlMessage?: string }).sqlMessage ?? mapped.message}; fix or remove it`,
+        { cause: error, details: { property: 'database.initial.statements' } });
+    }
+  }
+}
+
 async function connect(endpoint: SqlEndpoint): Promise<mysql.Connection> {
+  let connection: mysql.Connection;
   try {
-    return await mysql.createConnection(connectionOptions(endpoint));
+    connection = await mysql.createConnection(connectionOptions(endpoint));
   } catch (error) {
     throw sqlError(error, endpoint);
   }
+  try {
+    await runInitialStatements(connection, endpoint);
+  } catch (error) {
+    connection.destroy();
+    throw error;
+  }
+  return connection;
 }
 
 /**
@@ -64,7 +92,8 @@ export async function openSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
   };
   const run = async (sql: string, params?: unknown[]): Promise<SqlRow[]> => {
     try {
-      const [rows] = await connection.query(sql, params);
+      const timeout = endpoint.queryTimeoutMs ? { timeout: endpoint.queryTimeoutMs } : {};
+      const [rows] = await connection.query({ sql, ...timeout }, params);
       return Array.isArray(rows) ? (rows as SqlRow[]) : [];
     } catch (error) {
       throw sqlError(error, endpoint);
@@ -151,9 +180,16 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
       jsonStrings: true,
       charset: 'utf8mb4',
     });
-    await connection.query("SET SESSION time_zone = '+00:00'");
   } catch (error) {
     throw sqlError(error, endpoint);
+  }
+  try {
+    await runInitialStatements(connection, endpoint);
+    // After the user's statements: the snapshot's values must be read in UTC whatever they set.
+    await connection.query("SET SESSION time_zone = '+00:00'");
+  } catch (error) {
+    connection.destroy();
+    throw error instanceof BinlogdError ? error : sqlError(error, endpoint);
   }
   connection.on('error', () => undefined);
   if (endpoint.unref) (connection as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream?.unref?.();

@@ -13,14 +13,21 @@ export interface SqlEndpoint {
    */
   shown?: { hostname: string; user: string };
   connectTimeoutMs?: number;
+  /** Run on every new connection (database.initial.statements). */
+  initialStatements?: readonly string[];
+  /** Longest wait for one query's answer on a plain client; 0 or unset: no limit (database.query.timeout.ms). */
+  queryTimeoutMs?: number;
   /** The open connection does not keep the process alive (background monitoring). */
   unref?: boolean;
 }
 
 /** Where a connector's `database.*` properties point. */
-export function endpointOf(database: Pick<ConnectionConfig, 'hostname' | 'port' | 'user' | 'password' | 'connectTimeoutMs'> & Partial<Pick<ConnectionConfig, 'shown'>>): SqlEndpoint {
+export function endpointOf(
+  database: Pick<ConnectionConfig, 'hostname' | 'port' | 'user' | 'password' | 'connectTimeoutMs'> & Partial<Pick<ConnectionConfig, 'shown' | 'initialStatements' | 'queryTimeoutMs'>>,
+): SqlEndpoint {
   return {
     host: database.hostname, port: database.port, user: database.user, password: database.password, connectTimeoutMs: database.connectTimeoutMs,
+    initialStatements: database.initialStatements, queryTimeoutMs: database.queryTimeoutMs,
     ...(database.shown ? { shown: { ...database.shown } } : {}),
   };
 }

@@ -49,6 +49,11 @@ export function sqlError(raw: unknown, endpoint: SqlEndpoint): BinlogdError {
   const server = serverOf(endpoint);
   const where = `${userOf(endpoint)} at ${server}`;
   const details = { server, user: userOf(endpoint) };
+  if (code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+    return new BinlogdError('SOURCE_CONNECTION_LOST',
+      `MariaDB ${where} did not answer a query within database.query.timeout.ms (${endpoint.queryTimeoutMs} ms): raise it, or set 0 for no limit`,
+      { retriable: true, cause: error, details: { ...details, property: 'database.query.timeout.ms' } });
+  }
   if (code === NOT_MARIADB) {
     return new BinlogdError('SOURCE_NOT_MARIADB',
       `${server} accepted the TCP connection but is not a MariaDB server (${(error as Error).message}): check database.hostname and database.port point at MariaDB`,

@@ -3,6 +3,7 @@
 // to build and check a connector form. Definitions come from the connector's zod schemas (the
 // JSON Schema generated from them), so the form and the validation agree with connector files.
 import { connectorJsonSchema, formatProblem, isSecretName, parseConnector, HIDDEN, hasReference } from '../../config/index.js';
+import { compatArea } from '../../config/compat.js';
 import { CONNECTOR_AREAS } from '../../config/connector.js';
 import { MARIADB_CONNECTOR_CLASS } from '../../config/kafka-connect.js';
 import { HttpError } from '../errors.js';
@@ -43,7 +44,7 @@ function configDefinitions(): ConfigKeyInfo[] {
   if (definitions) return definitions;
   const config = ((connectorJsonSchema()['properties'] as JsonSchema)['config'] as JsonSchema)['properties'] as Record<string, JsonSchema>;
   definitions = [];
-  for (const [group, area] of Object.entries(CONNECTOR_AREAS)) {
+  for (const [group, area] of Object.entries({ ...CONNECTOR_AREAS, compat: compatArea })) {
     Object.keys(area.schema.shape).forEach((name, index) => {
       const schema = config[name] ?? {};
       const fallback = schema['default'];

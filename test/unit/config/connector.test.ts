@@ -103,7 +103,6 @@ test('every handling mode value is accepted', () => {
     ['binary.handling.mode', ['bytes', 'base64', 'base64-url-safe', 'hex']],
     ['snapshot.mode', ['initial', 'initial_only', 'when_needed', 'no_data', 'always', 'recovery', 'configuration_based']],
     ['snapshot.locking.mode', ['minimal', 'extended', 'none']],
-    ['database.ssl.mode', ['disable', 'trust', 'verify-ca', 'verify-full']],
     ['exactly.once.support', ['requested', 'required', 'false']],
     ['event.processing.failure.handling.mode', ['fail', 'warn', 'skip', 'ignore']],
     ['schema.name.adjustment.mode', ['none', 'avro', 'avro_unicode']],
@@ -114,6 +113,36 @@ test('every handling mode value is accepted', () => {
   }
   assert.equal(valid({ ...base, 'exactly.once.support': 'false' }).delivery.exactlyOnce, false);
   assert.equal(valid({ ...base, 'exactly.once.support': 'required' }).delivery.exactlyOnce, true);
+});
+
+test('database.ssl.mode other than disable is refused: a file asking for TLS never gets a clear connection', () => {
+  for (const mode of ['trust', 'verify-ca', 'verify-full']) {
+    const errors = errorsOf(parse({ ...base, 'database.ssl.mode': mode }).problems);
+    assert.deepEqual(errors.map((p) => p.property), ['database.ssl.mode'], mode);
+    assert.match(errors[0]!.message, /cannot connect to MariaDB over TLS yet; set disable/);
+  }
+  const truststore = warningsOf(parse({ ...base, 'database.ssl.truststore': '/etc/ts.jks' }).problems);
+  assert.deepEqual(truststore.map((p) => [p.property, p.message.startsWith('accepted, no effect: binlogd connects to MariaDB without TLS')]), [['database.ssl.truststore', true]]);
+});
+
+test('topic.naming.strategy: Debezium\'s two plain strategies are accepted, any other class is an error saying what to use', () => {
+  for (const strategy of ['io.debezium.schema.SchemaTopicNamingStrategy', 'io.debezium.schema.DefaultTopicNamingStrategy', ' io.debezium.schema.DefaultTopicNamingStrategy ']) {
+    assert.deepEqual(parse({ ...base, 'topic.naming.strategy': strategy }).problems, [], strategy);
+  }
+  const errors = errorsOf(parse({ ...base, 'topic.naming.strategy': 'io.debezium.schema.DefaultUnicodeTopicNamingStrategy' }).problems);
+  assert.deepEqual(errors.map((p) => [p.property, p.value]), [['topic.naming.strategy', 'io.debezium.schema.DefaultUnicodeTopicNamingStrategy']]);
+  assert.match(errors[0]!.message, /expected io\.debezium\.schema\.SchemaTopicNamingStrategy or io\.debezium\.schema\.DefaultTopicNamingStrategy .*RegexRouter/);
+});
+
+test('tasks.max above 1 is a warning: one binlog, one task', () => {
+  assert.deepEqual(parse({ ...base, 'tasks.max': '1' }).problems, []);
+  assert.deepEqual(warningsOf(parse({ ...base, 'tasks.max': '3' }).problems).map((p) => [p.property, p.message]), [['tasks.max', "the MariaDB connector runs one task (a binlog has one reader), as Debezium's does"]]);
+});
+
+test('database.initial.statements are split as Debezium does; the query timeout is kept', () => {
+  const c = valid({ ...base, 'database.initial.statements': "SET SESSION wait_timeout=600;SET @a = 'x;;y'", 'database.query.timeout.ms': '5000' });
+  assert.deepEqual(c.database.initialStatements, ['SET SESSION wait_timeout=600', "SET @a = 'x;y'"]);
+  assert.equal(c.database.queryTimeoutMs, 5000);
 });
 
 test('filters compile to anchored, case-insensitive regexes; message.key.columns is parsed', () => {
@@ -257,7 +286,7 @@ test('older Debezium names are warnings saying what replaced them', () => {
   assert.match(messages['database.history.kafka.topic']!, /schema\.history\.internal/);
 });
 
-test('Kafka Connect and Debezium property families are accepted without warnings', () => {
+test('Kafka Connect and Debezium property families are accepted; only those without effect are warned, as such', () => {
   const result = parse({
     ...base,
     'schema.history.internal.kafka.topic': 'h',
@@ -289,7 +318,11 @@ test('Kafka Connect and Debezium property families are accepted without warnings
     'tasks.max': '1',
     'custom.metric.tags': 'env=prod',
   });
-  assert.deepEqual(result.problems, []);
+  assert.ok(result.problems.every((p) => p.severity === 'warning' && p.message.startsWith('accepted, no effect: ')), result.problems.map(formatProblem).join('\n'));
+  assert.deepEqual(result.problems.map((p) => p.property), [
+    'schema.history.internal.kafka.topic', 'schema.history.internal.kafka.bootstrap.servers', 'errors.retry.timeout',
+    'config.action.reload', 'converters', 'transaction.boundary', 'custom.metric.tags',
+  ]);
   const c = result.config!;
   assert.equal(c.connect.topicCreation.default.configs['cleanup.policy'], 'compact');
   assert.equal(c.connect.topicCreation.groups[0]!.partitions, 6);

@@ -42,10 +42,13 @@ test('what the inventory connector means', (t) => {
   assert.equal(config.heartbeat.intervalMs, 10000);
   assert.equal(config.connect.errors.tolerance, 'all');
   assert.deepEqual(config.transforms.map((x) => x.type), ['org.apache.kafka.connect.transforms.RegexRouter', 'io.debezium.transforms.ExtractNewRecordState']);
-  // The ExtractNewRecordState options Debezium 3.2 removed are called out (binlogd applies them), nothing else.
+  // The ExtractNewRecordState options Debezium 3.2 removed are called out (binlogd applies them), and
+  // the properties binlogd accepts without effect, nothing else.
   assert.deepEqual(config.connect.errors.deadLetterQueue, { topic: 'dlq.inventory', contextHeaders: true, replicationFactor: -1 });
   assert.equal(config.connect.converters.value.class, 'io.confluent.connect.avro.AvroConverter');
   assert.deepEqual(problems.map((p) => p.property).sort(), [
+    'schema.history.internal.kafka.bootstrap.servers',
+    'schema.history.internal.kafka.topic',
     'transforms.unwrap.delete.handling.mode',
     'transforms.unwrap.drop.tombstones',
   ]);

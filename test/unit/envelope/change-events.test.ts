@@ -103,3 +103,22 @@ test('a null in a column with a default stays null in the row, as in Debezium\'s
   assert.deepEqual(withDefault.row({ id: 1, extra: null }), { id: 1, extra: null });
   assert.deepEqual(withDefault.row({ id: 1, extra: 'x' }), { id: 1, extra: 'x' });
 });
+
+test('skip.messages.without.change: an update whose captured columns are all unchanged writes nothing', () => {
+  // `secret` stands for a column column.exclude.list leaves out: the table schema does not have it.
+  const unchanged = { op: 'u' as const, before: { id: 1, name: 'Anne', secret: 'a' }, after: { id: 1, name: 'Anne', secret: 'b' } };
+  assert.equal(run(unchanged, { skipMessagesWithoutChange: true }).length, 0);
+  assert.equal(run(unchanged).length, 1, 'off by default: the update is written');
+  assert.equal(run({ op: 'u', before: { id: 1, name: 'Anne' }, after: { id: 1, name: 'Anna' } }, { skipMessagesWithoutChange: true }).length, 1);
+  const keyChange = run({ op: 'u', before: { id: 1, name: 'Anne' }, after: { id: 2, name: 'Anne' } }, { skipMessagesWithoutChange: true });
+  assert.deepEqual(keyChange.map((r) => r.value?.['op'] ?? null), ['d', null, 'c'], 'a key change is a change');
+});
+
+test('the value comparison behind it: bytes, nested structs and arrays by content, NaN equal to itself', async () => {
+  const { deepValueEquals } = await import('../../../src/envelope/change-events.js');
+  assert.ok(deepValueEquals({ g: { wkb: Buffer.from([1, 2]), srid: 4326 }, a: [1n, 'x'], d: Number.NaN }, { g: { wkb: Buffer.from([1, 2]), srid: 4326 }, a: [1n, 'x'], d: Number.NaN }));
+  assert.ok(!deepValueEquals({ g: { wkb: Buffer.from([1, 2]), srid: 4326 } }, { g: { wkb: Buffer.from([1, 3]), srid: 4326 } }));
+  assert.ok(!deepValueEquals({ a: [1, 2] }, { a: [1, 2, 3] }));
+  assert.ok(!deepValueEquals({ a: null }, { a: 0 }));
+  assert.ok(!deepValueEquals({ a: 1 }, { b: 1 }));
+});

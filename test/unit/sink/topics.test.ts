@@ -70,3 +70,20 @@ test('a topic with its own creation (the dead letter topic) uses it; a refused r
   await assert.rejects(failing.ensure('dlq'), (e: unknown) => e instanceof BinlogdError && e.code === 'KAFKA_REJECTED' && !e.retriable &&
     /topic dlq with replication factor 3 .*set errors\.deadletterqueue\.topic\.replication\.factor to at most the number of brokers/.test(e.message));
 });
+
+test('topic.creation.groups: the first group whose include matches and exclude does not sets the topic, unset settings from the default group', async () => {
+  const admin = fakeAdmin();
+  const m = createTopicManager({ admin, creation: {
+    partitions: 1, replicationFactor: -1, configs: { 'cleanup.policy': 'delete', 'retention.ms': '1000' },
+    groups: [
+      { include: [/^p\.db\.big_.*$/], exclude: [/^p\.db\.big_skip$/], partitions: 6, configs: { 'cleanup.policy': 'compact' } },
+      { include: [/^p\.db\..*$/], exclude: [], replicationFactor: 1, configs: {} },
+    ],
+  } });
+  for (const topic of ['p.db.big_orders', 'p.db.big_skip', 'p.other.t']) await m.ensure(topic);
+  assert.deepEqual(admin.calls.create, [
+    { topic: 'p.db.big_orders', partitions: 6, replicationFactor: -1, configs: { 'cleanup.policy': 'compact', 'retention.ms': '1000' } },
+    { topic: 'p.db.big_skip', partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'delete', 'retention.ms': '1000' } },
+    { topic: 'p.other.t', partitions: 1, replicationFactor: -1, configs: { 'cleanup.policy': 'delete', 'retention.ms': '1000' } },
+  ]);
+});
