@@ -7,7 +7,7 @@ import { noEffect } from './no-effect.js';
 import { bool, choice, int, list, splitList, text } from './values.js';
 
 export const compatSchema = z.object({
-  'schema.history.internal': noEffect(text('Schema history class.'), 'binlogd keeps its own schema history, replaying each DDL on the server (docs/architecture.md); of these properties it reads only schema.history.internal.kafka.topic'),
+  'schema.history.internal': noEffect(text('Schema history class.'), 'binlogd keeps its own schema history by replaying each DDL on the server, and of this family reads only schema.history.internal.kafka.topic'),
   'schema.history.internal.skip.unparseable.ddl': noEffect(bool(false, 'Whether DDL the history parser cannot read is skipped.'), 'binlogd parses no DDL: MariaDB replays each statement for its schema history'),
   'schema.history.internal.store.only.captured.tables.ddl': noEffect(bool(false, 'Whether the history keeps only DDL of captured tables.'), 'binlogd\'s schema history keeps every table of the captured databases (online schema change tools rename helper tables into place)'),
   'schema.history.internal.store.only.captured.databases.ddl': noEffect(bool(false, 'Whether the history keeps only DDL of captured databases.'), 'binlogd\'s schema history keeps the captured databases only'),
@@ -31,7 +31,7 @@ export const compatArea = defineArea({
   schema: compatSchema,
   prefixes: ['schema.history.internal.', 'openlineage.integration.'],
   noEffectPrefixes: {
-    'schema.history.internal.': 'binlogd keeps its own schema history, replaying each DDL on the server (docs/architecture.md); of these properties it reads only schema.history.internal.kafka.topic',
+    'schema.history.internal.': 'binlogd keeps its own schema history by replaying each DDL on the server, and of this family reads only schema.history.internal.kafka.topic',
     'openlineage.integration.': 'binlogd has no OpenLineage integration',
   },
   dynamicPrefixes: (raw) => splitList(raw['post.processors'] ?? '').map((alias) => `${alias}.`),

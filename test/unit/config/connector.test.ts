@@ -320,7 +320,7 @@ test('Kafka Connect and Debezium property families are accepted; only those with
   });
   assert.ok(result.problems.every((p) => p.severity === 'warning' && p.message.startsWith('accepted, no effect: ')), result.problems.map(formatProblem).join('\n'));
   assert.deepEqual(result.problems.map((p) => p.property), [
-    'schema.history.internal.kafka.topic', 'schema.history.internal.kafka.bootstrap.servers', 'errors.retry.timeout',
+    'schema.history.internal.kafka.bootstrap.servers', 'errors.retry.timeout',
     'config.action.reload', 'converters', 'transaction.boundary', 'custom.metric.tags',
   ]);
   const c = result.config!;

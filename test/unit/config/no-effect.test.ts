@@ -30,12 +30,12 @@ test('validate lists every property without effect a file uses, as a warning nam
   const dir = mkdtempSync(join(tmpdir(), 'no-effect-'));
   try {
     const file = join(dir, 'c.json');
-    writeFileSync(file, JSON.stringify({ name: 'c', config: { ...BASE, 'binlog.buffer.size': '100', 'schema.history.internal.kafka.topic': 'h', 'poll.interval.ms': '100' } }));
+    writeFileSync(file, JSON.stringify({ name: 'c', config: { ...BASE, 'binlog.buffer.size': '100', 'schema.history.internal.kafka.bootstrap.servers': 'k:9092', 'poll.interval.ms': '100' } }));
     const lines: string[] = [];
     const code = await validateCommand({ paths: [file], env: {}, write: (line) => lines.push(line) });
     assert.equal(code, 0, lines.join('\n'));
     const warnings = lines.filter((line) => line.includes('accepted, no effect: '));
-    assert.deepEqual(warnings.map((line) => /warning: ([^ ]+) =/.exec(line)?.[1]), ['binlog.buffer.size', 'schema.history.internal.kafka.topic', 'poll.interval.ms']);
+    assert.deepEqual(warnings.map((line) => /warning: ([^ ]+) =/.exec(line)?.[1]), ['binlog.buffer.size', 'schema.history.internal.kafka.bootstrap.servers', 'poll.interval.ms']);
     assert.match(warnings[0]!, /^.*c\.json: warning: binlog\.buffer\.size = "100": accepted, no effect: binlogd has no look-ahead buffer/);
     assert.match(lines.at(-1)!, /c\.json: valid \(3 warnings\)/);
   } finally {
@@ -78,7 +78,7 @@ test('REST plugin config and validate say so in the documentation field, and it 
   const definitions: any[] = await call(router, 'GET', '/connector-plugins/MariaDbConnector/config');
   const documentation = (name: string): string => definitions.find((d) => d.name === name)?.documentation;
   assert.match(documentation('binlog.buffer.size'), /^Accepted, no effect: binlogd has no look-ahead buffer/);
-  assert.match(documentation('schema.history.internal'), /^Accepted, no effect: binlogd keeps no schema history/);
+  assert.match(documentation('schema.history.internal'), /^Accepted, no effect: binlogd keeps its own schema history by replaying each DDL/);
   assert.doesNotMatch(documentation('max.queue.size'), /no effect/);
   const validated = await call(router, 'PUT', '/connector-plugins/MariaDbConnector/config/validate', { name: 'c', ...BASE, 'binlog.buffer.size': '100' });
   assert.equal(validated.error_count, 0);

@@ -48,7 +48,6 @@ test('what the inventory connector means', (t) => {
   assert.equal(config.connect.converters.value.class, 'io.confluent.connect.avro.AvroConverter');
   assert.deepEqual(problems.map((p) => p.property).sort(), [
     'schema.history.internal.kafka.bootstrap.servers',
-    'schema.history.internal.kafka.topic',
     'transforms.unwrap.delete.handling.mode',
     'transforms.unwrap.drop.tombstones',
   ]);
