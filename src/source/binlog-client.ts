@@ -2,7 +2,8 @@
 // into the plain events below, tracks the binlog file and event start positions, and gives the
 // pipeline pause/resume so a full queue stops the server from sending more.
 import ZongJi from '@vlasky/zongji';
-import type { BinlogdError } from '../errors.js';
+import { BinlogdError } from '../errors.js';
+import { missingColumns } from './row-image.js';
 import { sqlError, type SqlEndpoint } from './sql-client.js';
 
 /** zongji's table description: column names/types from the TABLE_MAP event's FULL metadata. */
@@ -29,7 +30,9 @@ export type BinlogEvent =
   | { kind: 'gtid'; header: EventHeader; gtid: string; serverId: number; standalone: boolean }
   | { kind: 'rows'; header: EventHeader; op: 'c' | 'u' | 'd'; tableId: number; table: TableMapEntry;
       /** insert/delete: the rows; update: `{ before, after }` pairs. */
-      rows: RawRow[] | Array<{ before: RawRow; after: RawRow }> }
+      rows: RawRow[] | Array<{ before: RawRow; after: RawRow }>;
+      /** Columns a row image leaves out (binlog_row_image MINIMAL/NOBLOB); zongji reads them as null. */
+      missingColumns: string[] }
   | { kind: 'xid'; header: EventHeader }
   | { kind: 'query'; header: EventHeader; sql: string; database: string }
   | { kind: 'annotate'; header: EventHeader; statement: string }
@@ -61,6 +64,22 @@ const HEADER_AND_CHECKSUM = 19 + 4;
 const TABLE_MAP: BinlogEvent = { kind: 'tablemap' };
 
 const INCLUDED_EVENTS = ['rotate', 'mariadbgtid', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'annotaterows'];
+
+// MariaDB's ER_SLAVE_SAME_ID: the server dropped this dump connection because another replica
+// connected with the same server id (mysql2 names 4052 after MySQL's unrelated error of that number).
+const ER_SLAVE_SAME_ID = 4052;
+
+function binlogError(error: unknown, options: BinlogClientOptions): BinlogdError {
+  const { errno } = (error ?? {}) as { errno?: number };
+  if (errno !== ER_SLAVE_SAME_ID) return sqlError(error, options.endpoint);
+  const { host, port } = options.endpoint;
+  return new BinlogdError('SOURCE_SERVER_ID_IN_USE',
+    `another replica connected to MariaDB ${host}:${port} with this connector's database.server.id=${options.serverId}, so the server ` +
+    'dropped this connector\'s binlog connection (MariaDB error 4052, ER_SLAVE_SAME_ID); two readers with one server id keep ' +
+    'dropping each other. Give every connector and replica of this server its own database.server.id (a number from 1 to ' +
+    '4294967295 that no other replica or connector of it uses, nor the server\'s own server_id), then restart this connector',
+    { cause: error, details: { host, port, serverId: options.serverId, property: 'database.server.id' } });
+}
 
 export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
   const zongji = new ZongJi({
@@ -102,9 +121,13 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
       case 'updaterows':
       case 'deleterows': {
         const name = event.getEventName() as string;
+        const table = event.tableMap[event.tableId];
+        const bitmaps = [event.columns_present_bitmap, event.columns_present_bitmap2].filter((b): b is Buffer => Buffer.isBuffer(b));
+        const names = (table?.columns ?? []).map((c: { name: string }) => c.name);
         return {
-          kind: 'rows', header: header(event), tableId: event.tableId, table: event.tableMap[event.tableId],
+          kind: 'rows', header: header(event), tableId: event.tableId, table,
           op: name === 'writerows' ? 'c' : name === 'updaterows' ? 'u' : 'd', rows: event.rows,
+          missingColumns: missingColumns(event.numberOfColumns ?? names.length, bitmaps, names),
         };
       }
       case 'xid':
@@ -129,7 +152,7 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
         });
         zongji.on('error', (error: unknown) => {
           if (stopped) return; // zongji may report a late packet after stop()
-          const mapped = sqlError(error, options.endpoint);
+          const mapped = binlogError(error, options);
           if (ready) onError(mapped); else reject(mapped);
         });
         zongji.once('ready', () => {
