@@ -32,6 +32,7 @@ import { attachSourceLag, type SourceLagSession } from './source-lag.js';
 import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
 import type { OutgoingRecord, StreamingPipeline } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
+import { claimingTopics } from './topic-claims.js';
 import { createStreamingSession } from './streaming-session.js';
 import { checkSource, envelopeOptionsFor, startSessionSink } from './session-setup.js';
 
@@ -120,7 +121,7 @@ export class Connector {
       const offsetRecord = (offset: SourceOffset): OutgoingRecord => offsets.offsetRecord(config.name, config.topics.prefix, { ...offset });
       this.snapshot = new SnapshotPhase({
         config, endpoint: this.endpoint, envelope, log: this.log, signal: this.stopping.signal,
-        tables: createTableResolver({ sql: this.sql, config }),
+        tables: claimingTopics(createTableResolver({ sql: this.sql, config }), this.log),
         records,
         sink: { send: (record) => sink.send(record) },
         storedOffset: () => offsets.latest(config.name, config.topics.prefix),

@@ -20,6 +20,7 @@ import { sideRecordsFor } from './side-records.js';
 import { StreamingPipeline, type OutgoingRecord, type RecordConversion, type RecordSink } from './streaming-pipeline.js';
 import { createTableDescriber } from './table-description.js';
 import { createTableResolver } from './table-resolver.js';
+import { claimingTopics } from './topic-claims.js';
 
 export interface StreamingSession {
   pipeline: StreamingPipeline;
@@ -43,7 +44,7 @@ export function createStreamingSession(options: {
   const { config, log } = options;
   const stages: RecordStages = {
     config, endpoint: options.endpoint, log, envelope: options.envelope, records: options.records, offsetRecord: options.offsetRecord,
-    sink: options.sink, tables: createTableResolver({ sql: options.sql, config }),
+    sink: options.sink, tables: claimingTopics(createTableResolver({ sql: options.sql, config }), log),
   };
   const blocking = new BlockingSnapshot({ ...stages, signal: options.signal });
   const incremental = incrementalSnapshotFor(config, {

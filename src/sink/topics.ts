@@ -63,7 +63,7 @@ export function createTopicManager(options: TopicManagerOptions): TopicManager {
       : { topic, partitions: creation.partitions, replicationFactor: creation.replicationFactor, ...(creation.configs ? { configs: creation.configs } : {}) };
     // false = someone else created it meanwhile (another connector, a second instance): fine.
     await admin.createTopics([spec]).catch((error: unknown) => {
-      throw override ? refusedOverride(error, topic, override) : error;
+      throw override ? refusedOverride(error, topic, override) : refusedName(error, topic);
     });
     for (let attempt = 1; ; attempt++) {
       const n = await readCount(topic);
@@ -111,4 +111,12 @@ function refusedOverride(error: unknown, topic: string, override: TopicOverride)
     `(${override.property}; Kafka Connect's default is 3): set ${override.property} to at most the number of brokers, or -1 for the broker's default.replication.factor`, {
     retriable: false, cause: error, details: { ...error.details },
   });
+}
+
+/** Kafka answers a name it cannot take, or one that collides with an existing topic, with INVALID_TOPIC_EXCEPTION. */
+function refusedName(error: unknown, topic: string): unknown {
+  if (!(error instanceof BinlogdError) || error.details['kafkaError'] !== 'INVALID_TOPIC_EXCEPTION') return error;
+  return new BinlogdError('TOPIC_NAME_INVALID', `Kafka refused to create topic ${topic} (INVALID_TOPIC_EXCEPTION): either an existing topic ` +
+    'differs from it only in "." versus "_" (Kafka cannot tell those apart), or the name is not one Kafka takes. Rename it with a ' +
+    'RegexRouter transform, or leave its table out (table.exclude.list)', { cause: error, details: { ...error.details } });
 }
