@@ -24,7 +24,7 @@ export interface TopicOverride {
 }
 
 export interface TopicManagerOptions {
-  admin: Pick<KafkaAdmin, 'createTopics' | 'fetchPartitionCounts'>;
+  admin: Pick<KafkaAdmin, 'createTopics' | 'fetchPartitionCounts'> & Partial<Pick<KafkaAdmin, 'describeTopicConfigs'>>;
   /** How to create a missing topic; null = never create (a missing topic is an error). */
   creation: TopicCreation | null;
 }
@@ -34,6 +34,8 @@ export interface TopicManager {
   partitionCount(topic: string): number | undefined;
   /** Creates the topic if missing, caches and returns its partition count. */
   ensure(topic: string): Promise<number>;
+  /** The topic's max.message.bytes, once ensured (undefined when unknown): a record batch must stay below it. */
+  maxMessageBytes(topic: string): number | undefined;
 }
 
 // Right after CreateTopics the answering broker may not have the new topic in its metadata cache
@@ -43,8 +45,14 @@ const METADATA_RETRY_MS = 100;
 
 export function createTopicManager(options: TopicManagerOptions): TopicManager {
   const counts = new Map<string, number>();
+  const limits = new Map<string, number>();
   const pending = new Map<string, Promise<number>>();
   const { admin, creation } = options;
+
+  const readLimit = async (topic: string): Promise<void> => {
+    const value = Number((await admin.describeTopicConfigs?.(topic, ['max.message.bytes']).catch(() => undefined))?.['max.message.bytes']);
+    if (Number.isInteger(value) && value > 0) limits.set(topic, value);
+  };
 
   const readCount = async (topic: string): Promise<number | undefined> =>
     (await admin.fetchPartitionCounts([topic])).get(topic);
@@ -80,13 +88,15 @@ export function createTopicManager(options: TopicManagerOptions): TopicManager {
 
   return {
     partitionCount: (topic) => counts.get(topic),
+    maxMessageBytes: (topic) => limits.get(topic),
     ensure(topic) {
       const known = counts.get(topic);
       if (known !== undefined) return Promise.resolve(known);
       let inFlight = pending.get(topic);
       if (inFlight === undefined) {
         inFlight = resolve(topic).then(
-          (n) => {
+          async (n) => {
+            await readLimit(topic);
             counts.set(topic, n);
             pending.delete(topic);
             return n;
