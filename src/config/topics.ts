@@ -77,7 +77,7 @@ function checkTopicNames(config: TopicsConfig, raw: Readonly<Record<string, stri
     return;
   }
   const sideTopics: Array<[string, string, string]> = [];
-  if (raw['provide.transaction.metadata']?.trim() === 'true') sideTopics.push(['topic.transaction', 'transaction metadata', [prefix, transaction].join(delimiter)]);
+  if (raw['provide.transaction.metadata']?.trim().toLowerCase() === 'true') sideTopics.push(['topic.transaction', 'transaction metadata', [prefix, transaction].join(delimiter)]);
   if (Number(raw['heartbeat.interval.ms'] ?? 0) > 0) sideTopics.push([heartbeatProperty, 'heartbeat', [heartbeatPrefix, prefix].join(delimiter)]);
   for (const [property, what, topic] of sideTopics) {
     const problem = topicNameProblem(topic);
