@@ -68,11 +68,21 @@ const INCLUDED_EVENTS = ['rotate', 'mariadbgtid', 'tablemap', 'writerows', 'upda
 // MariaDB's ER_SLAVE_SAME_ID: the server dropped this dump connection because another replica
 // connected with the same server id (mysql2 names 4052 after MySQL's unrelated error of that number).
 const ER_SLAVE_SAME_ID = 4052;
+// ER_MASTER_FATAL_ERROR_READING_BINLOG. Refusing a position at connect time means it was purged
+// (sql-client.ts); in mid-stream it also ends a dump thread dropped for a replica with the same
+// server id (seen once per clash, the following drops come as 4052), so it is retried: a purged
+// position or the clash shows on the next attempt with its own error.
+const ER_BINLOG_READ_FAILED = 1236;
 
-function binlogError(error: unknown, options: BinlogClientOptions): BinlogdError {
+function binlogError(error: unknown, options: BinlogClientOptions, streaming: boolean): BinlogdError {
   const { errno } = (error ?? {}) as { errno?: number };
-  if (errno !== ER_SLAVE_SAME_ID) return sqlError(error, options.endpoint);
   const { host, port } = options.endpoint;
+  if (errno === ER_BINLOG_READ_FAILED && streaming) {
+    return new BinlogdError('SOURCE_CONNECTION_LOST',
+      `MariaDB ${host}:${port} stopped sending the binlog (error 1236: ${error instanceof Error ? error.message : String(error)}); reconnecting`,
+      { retriable: true, cause: error, details: { host, port, serverId: options.serverId } });
+  }
+  if (errno !== ER_SLAVE_SAME_ID) return sqlError(error, options.endpoint);
   return new BinlogdError('SOURCE_SERVER_ID_IN_USE',
     `another replica connected to MariaDB ${host}:${port} with this connector's database.server.id=${options.serverId}, so the server ` +
     'dropped this connector\'s binlog connection (MariaDB error 4052, ER_SLAVE_SAME_ID); two readers with one server id keep ' +
@@ -152,7 +162,7 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
         });
         zongji.on('error', (error: unknown) => {
           if (stopped) return; // zongji may report a late packet after stop()
-          const mapped = binlogError(error, options);
+          const mapped = binlogError(error, options, ready);
           if (ready) onError(mapped); else reject(mapped);
         });
         zongji.once('ready', () => {
