@@ -15,6 +15,13 @@ export type ErrorCode =
   | 'SOURCE_CONNECTION_LOST'
   | 'SOURCE_POSITION_LOST'
   | 'SOURCE_DECODE'
+  // a row change the binlog holds as SQL text (binlog_format STATEMENT/MIXED), or without every column
+  | 'SOURCE_STATEMENT_EVENT'
+  | 'SOURCE_PARTIAL_ROW'
+  // another replica took this connector's database.server.id
+  | 'SOURCE_SERVER_ID_IN_USE'
+  // a table or side topic whose name Kafka cannot take, or that two tables would share
+  | 'TOPIC_NAME_INVALID'
   // schema registry
   | 'REGISTRY_UNREACHABLE'
   | 'REGISTRY_REJECTED'

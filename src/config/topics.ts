@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { noEffect } from './no-effect.js';
 import { defineArea } from './area.js';
 import { choice, int, requiredText, text, textOr } from './values.js';
+import { MAX_TOPIC_NAME_LENGTH, topicNameProblem } from '../envelope/topic-names.js';
+import type { Report } from './area.js';
 
 const adjustmentModes = ['none', 'avro', 'avro_unicode'] as const;
 
@@ -55,8 +57,8 @@ export interface TopicsConfig {
 
 export const topicsArea = defineArea({
   schema: topicsSchema,
-  build(v): TopicsConfig {
-    return {
+  build(v, raw, report): TopicsConfig {
+    const config: TopicsConfig = {
       prefix: v['topic.prefix'],
       delimiter: v['topic.delimiter'],
       cacheSize: v['topic.cache.size'],
@@ -65,5 +67,37 @@ export const topicsArea = defineArea({
       schemaNameAdjustmentMode: v['schema.name.adjustment.mode'],
       fieldNameAdjustmentMode: v['field.name.adjustment.mode'],
     };
+    checkTopicNames(config, raw, report);
+    return config;
   },
 });
+
+// The shortest data topic is <topic.prefix>.<db>.<table> with one-character names.
+const SHORTEST_DATA_TOPIC_SUFFIX = 4;
+
+/**
+ * Names Kafka cannot take are refused here rather than when the first record is sent. Debezium
+ * checks the characters of these properties (CommonConnectorConfig.validateTopicName); the lengths
+ * are Kafka's limit, which Debezium meets by cutting names (and so mixing tables).
+ */
+function checkTopicNames(config: TopicsConfig, raw: Readonly<Record<string, string>>, report: Report): void {
+  const { prefix, delimiter, transaction, heartbeatPrefix } = config;
+  const heartbeatProperty = raw['topic.heartbeat.prefix'] === undefined && raw['heartbeat.topics.prefix'] !== undefined ? 'heartbeat.topics.prefix' : 'topic.heartbeat.prefix';
+  for (const [property, value] of [['topic.delimiter', delimiter], ['topic.transaction', transaction], [heartbeatProperty, heartbeatPrefix]] as const) {
+    if (!/^[A-Za-z0-9._-]+$/.test(value)) report({ property, message: 'expected letters, digits, ".", "_" and "-" only: it is part of topic names' });
+  }
+  if (prefix.length > MAX_TOPIC_NAME_LENGTH - SHORTEST_DATA_TOPIC_SUFFIX) {
+    report({
+      property: 'topic.prefix',
+      message: `is ${prefix.length} characters: data topics (<topic.prefix>.<db>.<table>) are limited to ${MAX_TOPIC_NAME_LENGTH} characters by Kafka, which leaves no room for a database and table name; use a shorter prefix`,
+    });
+    return;
+  }
+  const sideTopics: Array<[string, string, string]> = [];
+  if (raw['provide.transaction.metadata']?.trim().toLowerCase() === 'true') sideTopics.push(['topic.transaction', 'transaction metadata', [prefix, transaction].join(delimiter)]);
+  if (Number(raw['heartbeat.interval.ms'] ?? 0) > 0) sideTopics.push([heartbeatProperty, 'heartbeat', [heartbeatPrefix, prefix].join(delimiter)]);
+  for (const [property, what, topic] of sideTopics) {
+    const problem = topicNameProblem(topic);
+    if (problem !== undefined) report({ property, message: `makes the ${what} topic ${topic.length > 60 ? `${topic.slice(0, 60)}…` : topic}, which ${problem}: shorten topic.prefix or ${property}` });
+  }
+}

@@ -3,6 +3,7 @@
 // 2.7+ field order with `transaction` before `op`).
 import { field, struct, type ConnectSchema, type ConnectStruct, type ConnectValue } from '../connect/schema.js';
 import { SOURCE_SCHEMA } from './source-info.js';
+import { sanitizeTopicName } from './topic-names.js';
 
 /** One captured column: its Connect schema and how a raw binlog value becomes a Connect value. */
 export interface ColumnCodec {
@@ -37,9 +38,13 @@ export interface TableSchema {
   key(raw: Record<string, unknown>): ConnectStruct | null;
 }
 
-/** Debezium's DefaultTopicNamingStrategy: characters Kafka does not allow become `_`. */
+/**
+ * Debezium's DefaultTopicNamingStrategy: characters Kafka does not allow become `_`. A name over
+ * Kafka's length limit is kept whole (Debezium cuts it): the record path refuses it, after the
+ * transforms had their chance to rename it.
+ */
 export function dataTopic(prefix: string, db: string, table: string): string {
-  return `${prefix}.${db}.${table}`.replace(/[^a-zA-Z0-9._-]/g, '_').slice(0, 249);
+  return sanitizeTopicName(`${prefix}.${db}.${table}`);
 }
 
 export function buildTableSchema(options: {

@@ -11,7 +11,7 @@ import { BinlogdError, asBinlogdError } from '../errors.js';
 import * as metrics from '../metrics/registry.js';
 import type { AvroSerializer } from '../serialize/serializer.js';
 import type { KafkaSink } from '../sink/batcher.js';
-import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js';
+import { createKafkaClient, type KafkaConnectionConfig, type KafkaLogFn } from '../sink/kafka-client.js';
 import { createBinlogClient, type BinlogClient } from '../source/binlog-client.js';
 import { createCurrentTableDefinitions } from '../source/current-table-definitions.js';
 import { gtidSourceFilter, type GtidSourceFilter } from '../source/gtid-filter.js';
@@ -31,8 +31,10 @@ import type { SnapshotProgressReport } from './snapshot-progress.js';
 import type { Logger } from './logger.js';
 import { attachSourceLag, type SourceLagSession } from './source-lag.js';
 import { createRecordPath, type RecordPathSetup } from './record-path-factory.js';
+import { createTopicLimits } from '../sink/topic-limits.js';
 import type { OutgoingRecord, StreamingPipeline } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
+import { claimingTopics } from './topic-claims.js';
 import { createStreamingSession } from './streaming-session.js';
 import { SchemaHistory } from '../schema-history/schema-history.js';
 import { checkSource, envelopeOptionsFor, startSessionSink } from './session-setup.js';
@@ -119,11 +121,16 @@ export class Connector {
       this.state = 'RUNNING';
       // Snapshot rows, change events and side records all take the same way out (Kafka Connect
       // applies a connector's transforms and converters to every record its task returns).
-      const records = (this.recordPath = createRecordPath(config, { serializer: this.services.serializer, log: this.log })).path;
+      const creationLimit = Number(config.connect.topicCreation.default.configs['max.message.bytes']);
+      const topicLimits = createTopicLimits({
+        admin: createKafkaClient(this.services.kafka.connection, { log: this.services.kafka.log }).createAdmin(),
+        ...(Number.isInteger(creationLimit) && creationLimit > 0 ? { creationLimit } : {}),
+      });
+      const records = (this.recordPath = createRecordPath(config, { serializer: this.services.serializer, log: this.log, topicLimits })).path;
       const offsetRecord = (offset: SourceOffset): OutgoingRecord => offsets.offsetRecord(config.name, config.topics.prefix, { ...offset });
       this.snapshot = new SnapshotPhase({
         config, endpoint: this.endpoint, envelope, log: this.log, signal: this.stopping.signal,
-        tables: createTableResolver({ config, definitions: createCurrentTableDefinitions(this.sql), log: this.log }),
+        tables: claimingTopics(createTableResolver({ config, definitions: createCurrentTableDefinitions(this.sql), log: this.log }), this.log),
         records,
         sink: { send: (record) => sink.send(record) },
         storedOffset: () => offsets.latest(config.name, config.topics.prefix),

@@ -97,11 +97,13 @@ export class ErrorPolicy {
       throw new BinlogdError(mapped.code, `cannot process the change of ${describeOrigin(origin)}: ${mapped.message} ` +
         '(event.processing.failure.handling.mode=fail; warn or skip would skip such events)', { cause: error, details: { ...origin } });
     }
-    metrics.errorsTotal.inc({ connector: options.connector, kind: 'EVENT_SKIPPED' });
-    if (options.eventProcessing === 'warn' || !this.announced.has('event')) {
-      this.announced.add('event');
+    // One series per cause: a skipped statement-based change (rows lost) must not hide among decode errors.
+    metrics.errorsTotal.inc({ connector: options.connector, kind: `EVENT_SKIPPED_${mapped.code}` });
+    if (options.eventProcessing === 'warn' || !this.announced.has(`event ${mapped.code}`)) {
+      this.announced.add(`event ${mapped.code}`);
       options.log.warn({ ...origin, error: mapped.message, code: mapped.code },
-        `event.processing.failure.handling.mode=${options.eventProcessing}: skipped the change of ${describeOrigin(origin)}`);
+        `event.processing.failure.handling.mode=${options.eventProcessing}: skipped the change of ${describeOrigin(origin)}` +
+        (options.eventProcessing === 'warn' ? '' : ` (said once per cause; binlogd_errors_total{kind="EVENT_SKIPPED_${mapped.code}"} counts them)`));
     }
   }
 

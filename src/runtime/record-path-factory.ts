@@ -9,6 +9,7 @@ import { buildChain } from '../transforms/chain.js';
 import { ErrorPolicy } from './error-policy.js';
 import type { Logger } from './logger.js';
 import { RecordPath } from './record-path.js';
+import type { TopicLimits } from '../sink/topic-limits.js';
 
 /** The Java producer's default max.request.size. */
 const DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
@@ -19,7 +20,7 @@ export interface RecordPathSetup {
   close(): void;
 }
 
-export function createRecordPath(config: ConnectorConfig, services: { serializer: AvroSerializer; log: Logger }): RecordPathSetup {
+export function createRecordPath(config: ConnectorConfig, services: { serializer: AvroSerializer; log: Logger; topicLimits?: TopicLimits }): RecordPathSetup {
   const clients: RegistryClient[] = [];
   const own = new Map<string, AvroSerializer>();
   const avroFor = (kind: 'key' | 'value') => (): AvroSerializer => {
@@ -42,6 +43,7 @@ export function createRecordPath(config: ConnectorConfig, services: { serializer
     key: createConverter('key', config.connect.converters.key, avroFor('key')),
     value: createConverter('value', config.connect.converters.value, avroFor('value')),
     maxRecordBytes,
+    ...(services.topicLimits ? { topicLimits: services.topicLimits } : {}),
     errors: new ErrorPolicy({
       connector: config.name,
       tolerance: errors.tolerance,
@@ -53,5 +55,11 @@ export function createRecordPath(config: ConnectorConfig, services: { serializer
       log: services.log,
     }),
   });
-  return { path, close: () => { for (const client of clients) client.close(); } };
+  return {
+    path,
+    close: () => {
+      for (const client of clients) client.close();
+      void services.topicLimits?.close();
+    },
+  };
 }

@@ -8,7 +8,10 @@ import type { ChangeRecord } from '../envelope/change-events.js';
 import { JSON_CONVERTER, type Encoder, type RecordConverter } from '../serialize/converters.js';
 import type { ChainStep } from '../transforms/chain.js';
 import type { ConnectRecord } from '../transforms/record.js';
-import type { ErrorPolicy, RecordOrigin, Stage } from './error-policy.js';
+import type { TopicLimits } from '../sink/topic-limits.js';
+import { BinlogdError } from '../errors.js';
+import { MAX_TOPIC_NAME_LENGTH, topicNameProblem } from '../envelope/topic-names.js';
+import { describeOrigin, type ErrorPolicy, type RecordOrigin, type Stage } from './error-policy.js';
 import type { OutgoingRecord } from './streaming-pipeline.js';
 
 export interface RecordPathOptions {
@@ -17,6 +20,8 @@ export interface RecordPathOptions {
   value: RecordConverter;
   /** The producer's max.request.size: a larger record is refused before it reaches Kafka. */
   maxRecordBytes: number;
+  /** Each topic's max.message.bytes: a larger record is refused too (the broker would refuse its whole batch). */
+  topicLimits?: TopicLimits;
   errors: ErrorPolicy;
 }
 
@@ -33,6 +38,8 @@ const RECORD_OVERHEAD = 12 + 61 + 21;
 
 export class RecordPath {
   private readonly noTransforms: boolean;
+  /** Topics whose names were checked: a check per record would cost on the hot path. */
+  private readonly validTopics = new Set<string>();
 
   constructor(private readonly options: RecordPathOptions) {
     this.noTransforms = options.transforms.length === 0;
@@ -47,12 +54,16 @@ export class RecordPath {
     const transformed: Transformed[] = [];
     for (const original of records) {
       const record = this.noTransforms ? original : this.transform(original, origin, out);
-      if (record !== null) transformed.push({ original, record });
+      if (record === null) continue;
+      if (!this.validTopics.has(record.topic)) this.checkTopic(record.topic, origin);
+      transformed.push({ original, record });
     }
     let pending: Promise<unknown>[] | undefined;
+    const limits = this.options.topicLimits;
     for (const { record } of transformed) {
       const waits = this.unprepared(record);
       if (waits) (pending ??= []).push(...waits);
+      if (limits !== undefined && limits.known(record.topic) === undefined) (pending ??= []).push(limits.lookUp(record.topic));
     }
     if (pending === undefined) return this.encodeAll(transformed, origin, out, undefined);
     // Remember preparation failures: they are that record's conversion failure, handled in order below.
@@ -60,6 +71,25 @@ export class RecordPath {
     return Promise.all(pending.map((p) => p.catch((error: unknown) => { failures.set((error as { pairKey?: string }).pairKey ?? '', error); }))).then(
       () => this.encodeAll(transformed, origin, out, failures),
     );
+  }
+
+  /**
+   * A topic Kafka cannot take fails the connector whatever errors.tolerance says: every change of
+   * the table would fail the same way. Checked after the transforms, so a RegexRouter can fix it.
+   */
+  private checkTopic(topic: string, origin: EventOrigin): void {
+    const problem = topicNameProblem(topic);
+    if (problem === undefined) {
+      this.validTopics.add(topic);
+      return;
+    }
+    const tooLong = topic.length > MAX_TOPIC_NAME_LENGTH;
+    throw new BinlogdError('TOPIC_NAME_INVALID',
+      `the changes of ${origin.table} go to topic "${topic}", which ${problem}` +
+      (tooLong ? ` (Debezium would cut it to ${MAX_TOPIC_NAME_LENGTH} characters, which can send two tables to one topic and registry subject; binlogd refuses instead)` : '') +
+      `. The connector stopped at the change of ${describeOrigin(origin)}. Fix: ${tooLong ? 'a shorter topic.prefix, ' : ''}a RegexRouter transform ` +
+      'that gives this table\'s topic a valid name, or leave the table out (table.exclude.list); then restart the connector',
+      { details: { ...origin, topic, property: 'topic.prefix' } });
   }
 
   /** A row that could not become change records (event.processing.failure.handling.mode). */
@@ -103,8 +133,14 @@ export class RecordPath {
       const headers = record.headers;
       let size = RECORD_OVERHEAD + (key?.length ?? 0) + (value?.length ?? 0);
       for (const name in headers) size += name.length + headers[name]!.length;
-      if (size > this.options.maxRecordBytes) {
-        const error = new Error(`The message is ${size} bytes when serialized which is larger than ${this.options.maxRecordBytes}, which is the value of the max.request.size configuration.`);
+      const topicLimit = this.options.topicLimits?.known(record.topic) ?? null;
+      if (size > this.options.maxRecordBytes || (topicLimit !== null && size > topicLimit)) {
+        const error = new Error(size > this.options.maxRecordBytes
+          ? `The message is ${size} bytes when serialized which is larger than ${this.options.maxRecordBytes}, which is the value of the max.request.size configuration. ` +
+            'Raise it with producer.override.max.request.size (and the topic\'s max.message.bytes with it), or make the records smaller.'
+          : `The message is ${size} bytes when serialized which is larger than ${topicLimit}, the max.message.bytes of topic ${record.topic}: ` +
+            `the broker would refuse it (MESSAGE_TOO_LARGE). Raise the topic's max.message.bytes (kafka-configs.sh --alter --entity-type topics --entity-name ${record.topic} ` +
+            '--add-config max.message.bytes=<bytes>; topic.creation.default.max.message.bytes for topics the connector creates), or make the records smaller.');
         error.name = 'RecordTooLargeException';
         this.fail('KAFKA_PRODUCE', 'producer', error, original, origin, out);
         continue;

@@ -8,6 +8,7 @@ import { binlogdVersion } from '../version.js';
 import { createLogger } from './logger.js';
 import { createSummaryLogger } from './summary.js';
 import { createWorker } from './worker.js';
+import { serverIdClashes } from './server-id-clash.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 const SUMMARY_INTERVAL_MS = 30_000;
@@ -31,6 +32,13 @@ export async function runCommand(options: RunOptions): Promise<number> {
   }
   if (connectors.connectors.length === 0) {
     process.stderr.write(`binlogd: no connector files found in ${options.connectorPaths.join(', ') || '(none given)'}\n`);
+  }
+
+  const clashes = serverIdClashes(connectors.connectors);
+  for (const clash of clashes) process.stderr.write(`error: ${clash.message}\n`);
+  if (clashes.length > 0) {
+    process.stderr.write('binlogd: not started: fix the problems above\n');
+    return 1;
   }
 
   const logger = createLogger(loaded.config.log.level);

@@ -11,6 +11,9 @@ import { PositionTracker, type ResumePoint } from '../offsets/position-tracker.j
 import type { SourceOffset } from '../offsets/source-offset.js';
 import { parseGtid } from '../source/gtid-position.js';
 import { sourceOf, type GtidSourceFilter } from '../source/gtid-filter.js';
+import { partialRowMessage } from '../source/row-image.js';
+import { statementChangeMessage, statementDml, type StatementDml } from '../source/statement-dml.js';
+import { BinlogdError } from '../errors.js';
 import type { EventOrigin } from './record-path.js';
 import type { Operation } from '../config/events.js';
 import type { SideRecords } from './side-records.js';
@@ -327,6 +330,8 @@ export class StreamingPipeline {
         // A transaction on a non-transactional engine ends with a COMMIT query instead of an XID.
         if (/^\s*COMMIT\b/i.test(event.sql)) return this.commit(event.header);
         if (/^\s*(BEGIN|ROLLBACK|SAVEPOINT)\b/i.test(event.sql)) return this.positions.eventDone();
+        const dml = statementDml(event.sql, event.database);
+        if (dml) return this.statementChange(event, dml);
         // A standalone group (DDL) has no XID; any DDL can change a table's columns or key.
         this.tableSchemas.clear();
         const transaction = this.transaction;
@@ -401,6 +406,22 @@ export class StreamingPipeline {
     });
   }
 
+  /** A row change logged as SQL text: its rows are not in the binlog, so it fails (or is skipped) loudly. */
+  private async statementChange(event: Extract<BinlogEvent, { kind: 'query' }>, dml: StatementDml): Promise<void> {
+    const transaction = this.transaction;
+    if (!transaction?.excluded) {
+      for (const name of dml.tables) {
+        if (!(await this.options.tables.resolveByName?.(name.db, name.table))) continue;
+        const origin = { table: `${name.db}.${name.table}`, gtid: transaction?.gtid ?? null, file: this.file || event.header.file, pos: event.header.position, row: 0 };
+        this.options.records.eventFailed(new BinlogdError('SOURCE_STATEMENT_EVENT', statementChangeMessage(dml.verb, name), {
+          details: { setting: 'binlog_format', statement: dml.verb },
+        }), origin);
+        break;
+      }
+    }
+    this.positions.eventDone();
+  }
+
   private async loadTable(event: Extract<BinlogEvent, { kind: 'rows' }>): Promise<void> {
     const schema = await this.options.tables.resolve(event.table);
     this.tableSchemas.set(event.tableId, { map: event.table, schema });
@@ -442,8 +463,14 @@ export class StreamingPipeline {
       row: 0,
       query: this.query,
     });
-    const rows = event.rows;
     const origin = { table: `${table.db}.${table.table}`, gtid: transaction?.gtid ?? null, file: this.file || event.header.file, pos: event.header.position };
+    let rows = event.rows;
+    if (event.missingColumns.length > 0) {
+      options.records.eventFailed(new BinlogdError('SOURCE_PARTIAL_ROW', partialRowMessage(origin.table, event.missingColumns), {
+        details: { setting: 'binlog_row_image', missingColumns: event.missingColumns },
+      }), { ...origin, row: emitted });
+      rows = [];
+    }
     for (let i = emitted; i < rows.length; i++) {
       const rowSource = i === 0 ? source : { ...source, row: i };
       const row = rows[i]!;
@@ -460,13 +487,13 @@ export class StreamingPipeline {
         options.records.eventFailed(error, { ...origin, row: i });
       }
     }
-    options.counters.onChange(table.db, table.table, event.op, rows.length - emitted);
+    options.counters.onChange(table.db, table.table, event.op, Math.max(0, rows.length - emitted));
     if (rows.length > emitted) options.side?.rowEmitted(rows.length - 1);
     // Converted before anything is sent: a record that fails (errors.tolerance=none) stops the
     // connector with none of its event's records written, so it resumes at that event.
     const converted = options.records.convert(records.splice(0), origin);
     const done = (outgoing: OutgoingRecord[]): void | Promise<void> => {
-      const offset = this.positions.offsetAfterRows(rows.length, event.header.timestampMs);
+      const offset = this.positions.offsetAfterRows(event.rows.length, event.header.timestampMs);
       this.positions.eventDone();
       return this.send(outgoing, offset);
     };

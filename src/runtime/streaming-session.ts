@@ -22,6 +22,7 @@ import { sideRecordsFor } from './side-records.js';
 import { StreamingPipeline, type OutgoingRecord, type RecordConversion, type RecordSink } from './streaming-pipeline.js';
 import { createTableDescriber } from './table-description.js';
 import { createTableResolver } from './table-resolver.js';
+import { claimingTopics } from './topic-claims.js';
 
 export interface StreamingSession {
   pipeline: StreamingPipeline;
@@ -47,7 +48,7 @@ export function createStreamingSession(options: {
   const { config, log } = options;
   const stages: RecordStages = {
     config, endpoint: options.endpoint, log, envelope: options.envelope, records: options.records, offsetRecord: options.offsetRecord,
-    sink: options.sink, tables: createTableResolver({ config, definitions: createCurrentTableDefinitions(options.sql), log }),
+    sink: options.sink, tables: claimingTopics(createTableResolver({ config, definitions: createCurrentTableDefinitions(options.sql), log }), log),
   };
   const blocking = new BlockingSnapshot({ ...stages, signal: options.signal });
   const incremental = incrementalSnapshotFor(config, {
@@ -62,7 +63,7 @@ export function createStreamingSession(options: {
   const connector = config.name;
   // Streamed rows are described as of the event read (the history); snapshots read tables as they are now.
   const streamed = options.history
-    ? { ...stages, tables: createTableResolver({ config, definitions: options.history.definitions, log }) }
+    ? { ...stages, tables: claimingTopics(createTableResolver({ config, definitions: options.history.definitions, log }), log) }
     : stages;
   const pipeline: StreamingPipeline = new StreamingPipeline({
     ...streamed,

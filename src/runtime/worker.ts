@@ -14,6 +14,7 @@ import { ConnectorSupervisor, type SessionFactory } from './supervisor.js';
 import { stopAllSourceLags, stopSourceLag } from './source-lag.js';
 import { resetActiveTopics } from './active-topics.js';
 import { clusterIdLookup } from './cluster-id.js';
+import { serverIdClash, serverIdClashes } from './server-id-clash.js';
 
 export interface Worker {
   readonly connectors: ReadonlyMap<string, ConnectorSupervisor>;
@@ -23,7 +24,7 @@ export interface Worker {
   /** True once every connector given at start has made its first start attempt. */
   readonly started: boolean;
   start(): Promise<void>;
-  /** Adds and starts a connector; false when the name is taken. */
+  /** Adds and starts a connector; false when the name is taken. Throws CONFIG_INVALID when another connector reads its server with its server id. */
   add(config: ConnectorConfig, target?: TargetState): boolean;
   /** Removes a connector after stopping it (flush, commit); false when there is none. */
   remove(name: string): Promise<boolean>;
@@ -43,6 +44,8 @@ export interface WorkerOptions {
 
 export function createWorker(options: WorkerOptions): Worker {
   const { config, logger } = options;
+  const [clash] = serverIdClashes(options.connectors);
+  if (clash) throw clash;
   const kafkaLog = logger.child({ component: 'kafka' });
   const kafka: ConnectorServices['kafka'] = {
     connection: { brokers: config.kafka.brokers, clientId: config.kafka.clientId, ...(config.kafka.sasl ? { sasl: config.kafka.sasl } : {}), ...(config.kafka.ssl === undefined ? {} : { ssl: config.kafka.ssl as boolean }) },
@@ -79,6 +82,8 @@ export function createWorker(options: WorkerOptions): Worker {
     },
     add(connector, target) {
       if (connectors.has(connector.name) || stopping) return false;
+      const clash = serverIdClash(connector, [...connectors.values()].map((s) => s.config));
+      if (clash) throw clash;
       const supervisor = supervise(connector, target);
       connectors.set(connector.name, supervisor);
       void supervisor.start();

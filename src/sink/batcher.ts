@@ -34,6 +34,8 @@ export interface OutRecord {
 export interface PartitionSource {
   partitionCount(topic: string): number | undefined;
   ensure(topic: string): Promise<number>;
+  /** The topic's max.message.bytes, when known: a batch's records for one topic stay below it. */
+  maxMessageBytes?(topic: string): number | undefined;
 }
 
 export interface KafkaSinkOptions {
@@ -92,12 +94,16 @@ export const SINK_DEFAULTS = {
 // key/value lengths, header count as varints), so tiny records still count against the limit.
 const RECORD_OVERHEAD = 24;
 const HEADER_OVERHEAD = 10;
+/** A record batch's own header (Kafka's DefaultRecordBatch.RECORD_BATCH_OVERHEAD). */
+const RECORD_BATCH_HEADER = 61;
 
 interface Batch {
   seq: number;
   records: OutRecord[];
   byTopic: Map<string, ProduceMessage[]>;
   bytes: number;
+  /** Estimated bytes per topic: kafkajs writes a topic's records for one partition as one record batch. */
+  topicBytes: Map<string, number>;
   /** Partition for null-key records of each topic in this batch (the Java producer's sticky partitioner). */
   sticky: Map<string, number>;
   openedAt: number;
@@ -158,6 +164,7 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
     records: [],
     byTopic: new Map(),
     bytes: 0,
+    topicBytes: new Map(),
     sticky: new Map(),
     openedAt: Date.now(),
   });
@@ -241,7 +248,9 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
   /** Adds the record to the open batch; false when the batch limit needs a seal that has no room. */
   const accept = (record: OutRecord, count: number): boolean => {
     const size = recordSize(record);
-    if (open !== undefined && open.records.length > 0 && (open.records.length >= maxRecords || open.bytes + size > maxBytes)) {
+    const topicLimit = topics.maxMessageBytes?.(record.topic);
+    if (open !== undefined && open.records.length > 0 && (open.records.length >= maxRecords || open.bytes + size > maxBytes ||
+      (topicLimit !== undefined && (open.topicBytes.get(record.topic) ?? 0) + size > topicLimit - RECORD_BATCH_HEADER))) {
       if (!seal()) return false;
     }
     const batch = (open ??= newBatch());
@@ -253,6 +262,7 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
     messages.push(message);
     batch.records.push(record);
     batch.bytes += size;
+    batch.topicBytes.set(record.topic, (batch.topicBytes.get(record.topic) ?? 0) + size);
     pump();
     return true;
   };

@@ -186,6 +186,13 @@ export interface KafkaErrorContext {
   topics?: readonly string[];
 }
 
+// binlogd checks each record against max.request.size and its topic's max.message.bytes (read
+// once per topic) before sending, so this is a limit changed since, or not readable then.
+const TOO_LARGE_HINT = 'a record batch was over a topic\'s max.message.bytes (or the broker\'s message.max.bytes). ' +
+  'Raise max.message.bytes of the topic, or set producer.override.max.request.size below it, then restart the connector: ' +
+  'records over the limit are then refused one by one, per errors.tolerance, with their table and position';
+const HINTS: Readonly<Record<string, string>> = { MESSAGE_TOO_LARGE: TOO_LARGE_HINT, RECORD_LIST_TOO_LARGE: TOO_LARGE_HINT };
+
 /** Wraps whatever kafkajs threw into a BinlogdError that keeps it as the cause. */
 export function toBinlogdError(error: unknown, context: KafkaErrorContext): BinlogdError {
   if (error instanceof BinlogdError) return error;
@@ -198,7 +205,7 @@ export function toBinlogdError(error: unknown, context: KafkaErrorContext): Binl
   if (kafkaType !== undefined) details.kafkaError = kafkaType;
   if (broker !== undefined) details.broker = broker;
   if (context.topics !== undefined) details.topics = [...context.topics];
-  const hint = kafkaErrorHint(error);
+  const hint = kafkaErrorHint(error) ?? (kafkaType !== undefined ? HINTS[kafkaType] : undefined);
   return new BinlogdError(verdict.code, `Kafka: ${context.action} failed: ${detail}${hint === undefined ? '' : `; ${hint}`}`, {
     retriable: verdict.retriable,
     cause: error,

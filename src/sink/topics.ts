@@ -47,7 +47,7 @@ export interface TopicOverride {
 }
 
 export interface TopicManagerOptions {
-  admin: Pick<KafkaAdmin, 'createTopics' | 'fetchPartitionCounts'>;
+  admin: Pick<KafkaAdmin, 'createTopics' | 'fetchPartitionCounts'> & Partial<Pick<KafkaAdmin, 'describeTopicConfigs'>>;
   /** How to create a missing topic; null = never create (a missing topic is an error). */
   creation: TopicCreation | null;
 }
@@ -57,6 +57,8 @@ export interface TopicManager {
   partitionCount(topic: string): number | undefined;
   /** Creates the topic if missing, caches and returns its partition count. */
   ensure(topic: string): Promise<number>;
+  /** The topic's max.message.bytes, once ensured (undefined when unknown): a record batch must stay below it. */
+  maxMessageBytes(topic: string): number | undefined;
 }
 
 // Right after CreateTopics the answering broker may not have the new topic in its metadata cache
@@ -66,8 +68,14 @@ const METADATA_RETRY_MS = 100;
 
 export function createTopicManager(options: TopicManagerOptions): TopicManager {
   const counts = new Map<string, number>();
+  const limits = new Map<string, number>();
   const pending = new Map<string, Promise<number>>();
   const { admin, creation } = options;
+
+  const readLimit = async (topic: string): Promise<void> => {
+    const value = Number((await admin.describeTopicConfigs?.(topic, ['max.message.bytes']).catch(() => undefined))?.['max.message.bytes']);
+    if (Number.isInteger(value) && value > 0) limits.set(topic, value);
+  };
 
   const readCount = async (topic: string): Promise<number | undefined> =>
     (await admin.fetchPartitionCounts([topic])).get(topic);
@@ -86,7 +94,7 @@ export function createTopicManager(options: TopicManagerOptions): TopicManager {
       : creationSpec(topic, creation);
     // false = someone else created it meanwhile (another connector, a second instance): fine.
     await admin.createTopics([spec]).catch((error: unknown) => {
-      throw override ? refusedOverride(error, topic, override) : error;
+      throw override ? refusedOverride(error, topic, override) : refusedName(error, topic);
     });
     for (let attempt = 1; ; attempt++) {
       const n = await readCount(topic);
@@ -103,13 +111,15 @@ export function createTopicManager(options: TopicManagerOptions): TopicManager {
 
   return {
     partitionCount: (topic) => counts.get(topic),
+    maxMessageBytes: (topic) => limits.get(topic),
     ensure(topic) {
       const known = counts.get(topic);
       if (known !== undefined) return Promise.resolve(known);
       let inFlight = pending.get(topic);
       if (inFlight === undefined) {
         inFlight = resolve(topic).then(
-          (n) => {
+          async (n) => {
+            await readLimit(topic);
             counts.set(topic, n);
             pending.delete(topic);
             return n;
@@ -134,4 +144,12 @@ function refusedOverride(error: unknown, topic: string, override: TopicOverride)
     `(${override.property}; Kafka Connect's default is 3): set ${override.property} to at most the number of brokers, or -1 for the broker's default.replication.factor`, {
     retriable: false, cause: error, details: { ...error.details },
   });
+}
+
+/** Kafka answers a name it cannot take, or one that collides with an existing topic, with INVALID_TOPIC_EXCEPTION. */
+function refusedName(error: unknown, topic: string): unknown {
+  if (!(error instanceof BinlogdError) || error.details['kafkaError'] !== 'INVALID_TOPIC_EXCEPTION') return error;
+  return new BinlogdError('TOPIC_NAME_INVALID', `Kafka refused to create topic ${topic} (INVALID_TOPIC_EXCEPTION): either an existing topic ` +
+    'differs from it only in "." versus "_" (Kafka cannot tell those apart), or the name is not one Kafka takes. Rename it with a ' +
+    'RegexRouter transform, or leave its table out (table.exclude.list)', { cause: error, details: { ...error.details } });
 }

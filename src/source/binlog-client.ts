@@ -5,6 +5,7 @@
 import ZongJi from '@vlasky/zongji';
 import { asBinlogdError, BinlogdError } from '../errors.js';
 import { EventPositions } from './event-positions.js';
+import { missingColumns } from './row-image.js';
 import { sqlError, type SqlEndpoint } from './sql-client.js';
 import type { TableMap, TableMapColumn } from './table-map.js';
 
@@ -26,7 +27,9 @@ export type BinlogEvent =
   | { kind: 'gtid'; header: EventHeader; gtid: string; serverId: number; standalone: boolean }
   | { kind: 'rows'; header: EventHeader; op: 'c' | 'u' | 'd'; tableId: number; table: TableMap;
       /** insert/delete: the rows; update: `{ before, after }` pairs. */
-      rows: RawRow[] | Array<{ before: RawRow; after: RawRow }> }
+      rows: RawRow[] | Array<{ before: RawRow; after: RawRow }>;
+      /** Columns a row image leaves out (binlog_row_image MINIMAL/NOBLOB); zongji reads them as null. */
+      missingColumns: string[] }
   | { kind: 'xid'; header: EventHeader }
   | { kind: 'query'; header: EventHeader; sql: string; database: string }
   | { kind: 'annotate'; header: EventHeader; statement: string }
@@ -160,6 +163,32 @@ function tableMapOf(event: ZongJiTableMap, at: { file: string; position: number 
 
 const INCLUDED_EVENTS = ['rotate', 'mariadbgtid', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'annotaterows'];
 
+// MariaDB's ER_SLAVE_SAME_ID: the server dropped this dump connection because another replica
+// connected with the same server id (mysql2 names 4052 after MySQL's unrelated error of that number).
+const ER_SLAVE_SAME_ID = 4052;
+// ER_MASTER_FATAL_ERROR_READING_BINLOG. Refusing a position at connect time means it was purged
+// (sql-client.ts); in mid-stream it also ends a dump thread dropped for a replica with the same
+// server id (seen once per clash, the following drops come as 4052), so it is retried: a purged
+// position or the clash shows on the next attempt with its own error.
+const ER_BINLOG_READ_FAILED = 1236;
+
+function binlogError(error: unknown, options: BinlogClientOptions, streaming: boolean): BinlogdError {
+  const { errno } = (error ?? {}) as { errno?: number };
+  const { host, port } = options.endpoint;
+  if (errno === ER_BINLOG_READ_FAILED && streaming) {
+    return new BinlogdError('SOURCE_CONNECTION_LOST',
+      `MariaDB ${host}:${port} stopped sending the binlog (error 1236: ${error instanceof Error ? error.message : String(error)}); reconnecting`,
+      { retriable: true, cause: error, details: { host, port, serverId: options.serverId } });
+  }
+  if (errno !== ER_SLAVE_SAME_ID) return sqlError(error, options.endpoint);
+  return new BinlogdError('SOURCE_SERVER_ID_IN_USE',
+    `another replica connected to MariaDB ${host}:${port} with this connector's database.server.id=${options.serverId}, so the server ` +
+    'dropped this connector\'s binlog connection (MariaDB error 4052, ER_SLAVE_SAME_ID); two readers with one server id keep ' +
+    'dropping each other. Give every connector and replica of this server its own database.server.id (a number from 1 to ' +
+    '4294967295 that no other replica or connector of it uses, nor the server\'s own server_id), then restart this connector',
+    { cause: error, details: { host, port, serverId: options.serverId, property: 'database.server.id' } });
+}
+
 export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
   const zongji = new ZongJi({
     host: options.endpoint.host,
@@ -208,9 +237,12 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
         if (!table) {
           throw new BinlogdError('SOURCE_DECODE', `rows event at ${file}:${header(event).position} for table id ${event.tableId} without its TABLE_MAP event`);
         }
+        const bitmaps = [event.columns_present_bitmap, event.columns_present_bitmap2].filter((b): b is Buffer => Buffer.isBuffer(b));
+        const names = (table.columns ?? []).map((c) => c.name);
         return {
           kind: 'rows', header: header(event), tableId: event.tableId, table,
           op: name === 'writerows' ? 'c' : name === 'updaterows' ? 'u' : 'd', rows: event.rows,
+          missingColumns: missingColumns(event.numberOfColumns ?? names.length, bitmaps, names),
         };
       }
       case 'xid':
@@ -241,7 +273,7 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
         });
         zongji.on('error', (error: unknown) => {
           if (stopped) return; // zongji may report a late packet after stop()
-          const mapped = sqlError(error, options.endpoint);
+          const mapped = binlogError(error, options, ready);
           if (ready) onError(mapped); else reject(mapped);
         });
         zongji.once('ready', () => {

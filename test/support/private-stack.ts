@@ -36,9 +36,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startPrivateStack(services: readonly PrivateService[]): Promise<PrivateStack> {
+/** Fixed ports instead of the kernel's pick, e.g. to stay inside a range set aside for a test run. */
+export interface PrivatePorts {
+  mariadb?: number;
+  kafka?: number;
+  kafkaController?: number;
+}
+
+export async function startPrivateStack(services: readonly PrivateService[], ports: PrivatePorts = {}): Promise<PrivateStack> {
   const dir = mkdtempSync(join(tmpdir(), 'binlogd-private-'));
-  const [mariadbPort, kafkaPort, controllerPort] = [await freePort(), await freePort(), await freePort()];
+  const mariadbPort = ports.mariadb ?? await freePort();
+  const kafkaPort = ports.kafka ?? await freePort();
+  const controllerPort = ports.kafkaController ?? await freePort();
   const env = {
     ...process.env,
     BINLOGD_STACK_DIR: dir,

@@ -414,3 +414,18 @@ test('secret values never appear in problems', () => {
   assert.equal(result.config!.database.password, 'hunter2');
   assert.ok(result.config!.secretProperties.has('database.password'));
 });
+
+test('topic names Kafka cannot take are refused at config time: a prefix leaving no room for tables, side topics over 249 characters, invalid delimiters', () => {
+  const tooLong = errorsOf(parse({ ...base, 'topic.prefix': 'p'.repeat(246) }).problems);
+  assert.equal(tooLong.length, 1);
+  assert.equal(tooLong[0]!.property, 'topic.prefix');
+  assert.match(tooLong[0]!.message, /is 246 characters: data topics \(<topic\.prefix>\.<db>\.<table>\) are limited to 249 characters/);
+  valid({ ...base, 'topic.prefix': 'p'.repeat(240) });
+  const transaction = errorsOf(parse({ ...base, 'topic.prefix': 'p'.repeat(240), 'provide.transaction.metadata': 'true' }).problems);
+  assert.deepEqual(transaction.map((p) => p.property), ['topic.transaction']);
+  assert.match(transaction[0]!.message, /makes the transaction metadata topic p+…, which is 252 characters long, over Kafka's limit of 249: shorten topic\.prefix or topic\.transaction/);
+  const heartbeat = errorsOf(parse({ ...base, 'topic.prefix': 'p'.repeat(230), 'heartbeat.interval.ms': '1000' }).problems);
+  assert.deepEqual(heartbeat.map((p) => p.property), ['topic.heartbeat.prefix']);
+  const delimiter = errorsOf(parse({ ...base, 'topic.delimiter': '/' }).problems);
+  assert.deepEqual(delimiter.map((p) => p.property), ['topic.delimiter']);
+});

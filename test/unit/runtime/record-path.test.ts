@@ -128,3 +128,32 @@ test('event.processing.failure.handling.mode: fail throws with the position, war
 });
 
 export type { ConnectSchema };
+
+test("a record over its topic's max.message.bytes is refused like one over max.request.size: to the dead letter topic with its origin", async () => {
+  const lookedUp: string[] = [];
+  const topicLimits = {
+    known: (topic: string) => (lookedUp.includes(topic) ? 60 : undefined),
+    lookUp: async (topic: string) => { lookedUp.push(topic); },
+    close: async () => undefined,
+  };
+  const path = new RecordPath({
+    transforms: [], ...avro(), maxRecordBytes: 1_048_576, topicLimits,
+    errors: policy({ deadLetterQueue: { topic: 'dlq', contextHeaders: true } }),
+  });
+  const out = await path.convert(records(), origin);
+  assert.deepEqual(lookedUp, ['p.db.t'], 'looked up once per topic, before encoding');
+  const dead = out.filter((r) => r.topic === 'dlq');
+  assert.ok(dead.length >= 1);
+  assert.match(String(dead[0]!.headers!['__connect.errors.exception.message']), /larger than 60, the max\.message\.bytes of topic p\.db\.t: the broker would refuse it \(MESSAGE_TOO_LARGE\)/);
+  assert.equal(dead[0]!.headers!['__binlogd.errors.table'], 'db.t');
+});
+
+test('a topic name Kafka cannot take fails the connector whatever errors.tolerance says, naming the table and the fix', () => {
+  const long = 'x'.repeat(250);
+  const transforms = buildChain([
+    { alias: 'route', type: 'org.apache.kafka.connect.transforms.RegexRouter', options: { regex: '.*', replacement: long }, negate: false },
+  ], { warn: () => undefined });
+  const path = new RecordPath({ transforms, ...avro(), maxRecordBytes: 1_048_576, errors: policy() });
+  assert.throws(() => path.convert(records(), origin), (error: unknown) => error instanceof BinlogdError && error.code === 'TOPIC_NAME_INVALID' &&
+    /the changes of db\.t go to topic "x{250}", which is 250 characters long.*Fix: a shorter topic\.prefix, a RegexRouter transform/.test(error.message));
+});

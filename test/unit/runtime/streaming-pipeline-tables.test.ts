@@ -32,7 +32,7 @@ test('rows of another TABLE_MAP structure are resolved anew; the same structure 
     const events: BinlogEvent[] = [
       { kind: 'gtid', header: header(position += 10), gtid: `0-1-${position}`, serverId: 1, standalone: false },
       { kind: 'tablemap' },
-      { kind: 'rows', header: header(position += 10), op: 'c', tableId: 7, table: map, rows: [{ id: 1 }] },
+      { kind: 'rows', header: header(position += 10), op: 'c', tableId: 7, table: map, rows: [{ id: 1 }], missingColumns: [] },
       { kind: 'xid', header: header(position += 10) },
     ];
     for (const event of events) pipeline.push(event);

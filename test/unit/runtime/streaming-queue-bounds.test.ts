@@ -26,7 +26,7 @@ function blockedPipeline(bounds: { rows: number; bytes: number }) {
   const rows = (count: number, bytes: number): BinlogEvent => {
     const header = { file: 'b.000001', position, nextPosition: position + bytes, timestampMs: 0 };
     position += bytes;
-    return { kind: 'rows', header, op: 'c', tableId: 1, table: { parentSchema: 'd', tableName: 't' } as never, rows: Array.from({ length: count }, () => ({})) };
+    return { kind: 'rows', header, op: 'c', tableId: 1, table: { parentSchema: 'd', tableName: 't' } as never, rows: Array.from({ length: count }, () => ({})), missingColumns: [] };
   };
   return { pipeline, calls, rows, release: () => release() };
 }

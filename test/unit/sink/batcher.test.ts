@@ -248,3 +248,24 @@ test('recordSize counts key, value, headers and overhead', () => {
   assert.equal(recordSize({ topic: 't', key: Buffer.alloc(3), value: Buffer.alloc(10) }), base + 13);
   assert.ok(recordSize({ topic: 't', key: null, value: null, headers: { é: 'ab' } }) > base + 4);
 });
+
+test("a topic's records in one batch stay below its max.message.bytes (the broker refuses a larger record batch)", async () => {
+  const client = heldSender();
+  const topics = { ...partitions({ t: 6, u: 3 }), maxMessageBytes: (topic: string) => (topic === 't' ? 300 : undefined) };
+  topics.ensured.push('t', 'u');
+  const s = createKafkaSink({ topics, client, maxBatchRecords: 100, maxBatchBytes: 1_000_000, lingerMs: 1000, maxInFlightBatches: 100 });
+  const big = (i: number, topic: string): OutRecord => rec(i, topic, { value: Buffer.alloc(100) });
+  for (let i = 0; i < 6; i++) s.send(big(i, 't'));
+  for (let i = 0; i < 3; i++) s.send(big(i, 'u'));
+  const flushed = s.flush();
+  const sizes: Array<Record<string, number>> = [];
+  while (client.requests.length > 0) {
+    const r = client.requests.shift()!;
+    sizes.push(Object.fromEntries(r.batches.map((b) => [b.topic, b.messages.length])));
+    r.ack();
+    await tick();
+  }
+  await flushed;
+  // 129 bytes a record: two do not fit below 300 - 61 (the record batch header); topic u has no limit.
+  assert.deepEqual(sizes, [{ t: 1 }, { t: 1 }, { t: 1 }, { t: 1 }, { t: 1 }, { t: 1, u: 3 }]);
+});
