@@ -66,6 +66,9 @@ require_tools() {
   require java openjdk-17-jre-headless
   require mvn maven
   require curl curl
+  # The online schema change tests run pt-online-schema-change as root; the package brings Perl's
+  # DBD::mysql (libdbd-mysql-perl), which talks to MariaDB 10.11 as it is.
+  require pt-online-schema-change percona-toolkit
 }
 
 # Resolves one Maven module of test/stack/maven into .stack/lib/<name>, once per pom content, so a
