@@ -6,10 +6,10 @@ import { defineArea } from './area.js';
 import { bool, choice, int, list, splitList, text } from './values.js';
 
 export const compatSchema = z.object({
-  'schema.history.internal': text('Schema history class. binlogd reads table structures from the server and binlog metadata, so it keeps no history topic; accepted and ignored.'),
-  'schema.history.internal.skip.unparseable.ddl': bool(false, 'Accepted and ignored (no schema history).'),
-  'schema.history.internal.store.only.captured.tables.ddl': bool(false, 'Accepted and ignored (no schema history).'),
-  'schema.history.internal.store.only.captured.databases.ddl': bool(false, 'Accepted and ignored (no schema history).'),
+  'schema.history.internal': text('Schema history class (Java). binlogd keeps its own schema history in the topic schema.history.internal.kafka.topic names; accepted and ignored.'),
+  'schema.history.internal.skip.unparseable.ddl': bool(false, 'Accepted and ignored (binlogd replays DDL on the server instead of parsing it, and keeps every table of the captured databases).'),
+  'schema.history.internal.store.only.captured.tables.ddl': bool(false, 'Accepted and ignored (binlogd replays DDL on the server instead of parsing it, and keeps every table of the captured databases).'),
+  'schema.history.internal.store.only.captured.databases.ddl': bool(false, 'Accepted and ignored (binlogd replays DDL on the server instead of parsing it, and keeps every table of the captured databases).'),
   'post.processors': list('Aliases of Debezium post processors (Java classes); accepted and ignored.'),
   'custom.metric.tags': text('Extra JMX MBean tags (k=v,…); accepted and ignored (binlogd labels metrics by connector).'),
   'custom.sanitize.pattern': text('Debezium\'s pattern of secret property names; binlogd hides passwords, secrets, tokens and provider references.'),

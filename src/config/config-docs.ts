@@ -23,7 +23,7 @@ const AREA_TITLES: Record<keyof typeof CONNECTOR_AREAS | 'compat', string> = {
   database: 'Connection', topics: 'Topics and naming', filters: 'Filters', columns: 'Column transforms and keys',
   types: 'Type handling', events: 'Events', heartbeat: 'Heartbeats', queue: 'Queueing', snapshot: 'Snapshots',
   signals: 'Signals, notifications and incremental snapshots', connect: 'Kafka Connect (converters, errors, topic creation)',
-  delivery: 'Delivery (exactly once)', transforms: 'Transforms (SMTs)', compat: 'Accepted for compatibility',
+  delivery: 'Delivery (exactly once)', transforms: 'Transforms (SMTs)', history: 'Schema history', compat: 'Accepted for compatibility',
 };
 
 function toJson(schema: z.ZodType): JsonSchema {

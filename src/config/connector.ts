@@ -20,6 +20,7 @@ import { snapshotArea } from './snapshot.js';
 import { topicsArea } from './topics.js';
 import { transformsArea } from './transforms.js';
 import { typeHandlingArea } from './type-handling.js';
+import { historyArea } from '../schema-history/history-config.js';
 
 /** Each section of ConnectorConfig and the area that parses it. */
 export const CONNECTOR_AREAS = {
@@ -36,6 +37,7 @@ export const CONNECTOR_AREAS = {
   connect: connectArea,
   delivery: deliveryArea,
   transforms: transformsArea,
+  history: historyArea,
 } as const;
 
 export const ALL_AREAS: readonly ConfigArea<z.ZodObject, unknown>[] = [...Object.values(CONNECTOR_AREAS), compatArea];

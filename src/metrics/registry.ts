@@ -121,3 +121,9 @@ export const snapshotRemainingTables = new Gauge({
   name: 'binlogd_snapshot_remaining_tables', help: 'Tables the running snapshot has not finished yet (0 when none runs).',
   labelNames: ['connector'] as const, registers: [registry],
 });
+
+export const schemaHistoryReplayFailuresTotal = new Counter({
+  name: 'binlogd_schema_history_replay_failures_total',
+  help: 'DDL statements MariaDB could not replay on the schema history\'s temporary tables (the previous definition stays; rows keep their TABLE_MAP structure).',
+  labelNames: ['connector'] as const, registers: [registry],
+});

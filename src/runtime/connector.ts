@@ -13,6 +13,7 @@ import type { AvroSerializer } from '../serialize/serializer.js';
 import type { KafkaSink } from '../sink/batcher.js';
 import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js';
 import { createBinlogClient, type BinlogClient } from '../source/binlog-client.js';
+import { createCurrentTableDefinitions } from '../source/current-table-definitions.js';
 import { gtidSourceFilter, type GtidSourceFilter } from '../source/gtid-filter.js';
 import { endpointOf, openSqlClient, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
 import type { OffsetStore } from '../offsets/offset-store.js';
@@ -33,6 +34,7 @@ import { createRecordPath, type RecordPathSetup } from './record-path-factory.js
 import type { OutgoingRecord, StreamingPipeline } from './streaming-pipeline.js';
 import { createTableResolver } from './table-resolver.js';
 import { createStreamingSession } from './streaming-session.js';
+import { SchemaHistory } from '../schema-history/schema-history.js';
 import { checkSource, envelopeOptionsFor, startSessionSink } from './session-setup.js';
 
 /** One session's own state; the connector's public state is the supervisor's (connector-state.ts). */
@@ -70,6 +72,7 @@ export class Connector {
   private readonly endpoint: SqlEndpoint;
   private readonly stopping = new AbortController();
   private sql: SqlClient | null = null;
+  private history: SchemaHistory | null = null;
   private sink: KafkaSink | null = null;
   private client: BinlogClient | null = null;
   private pipeline: StreamingPipeline | null = null;
@@ -120,7 +123,7 @@ export class Connector {
       const offsetRecord = (offset: SourceOffset): OutgoingRecord => offsets.offsetRecord(config.name, config.topics.prefix, { ...offset });
       this.snapshot = new SnapshotPhase({
         config, endpoint: this.endpoint, envelope, log: this.log, signal: this.stopping.signal,
-        tables: createTableResolver({ sql: this.sql, config }),
+        tables: createTableResolver({ config, definitions: createCurrentTableDefinitions(this.sql), log: this.log }),
         records,
         sink: { send: (record) => sink.send(record) },
         storedOffset: () => offsets.latest(config.name, config.topics.prefix),
@@ -136,10 +139,16 @@ export class Connector {
       // Stopped during the snapshot: what stop() found may be older than what start made since.
       if (this.stopping.signal.aborted) return await this.release();
       const start = snapshot.start ?? await this.resumePoint(facts.gtidBinlogPos);
+      const stored = snapshot.start ? undefined : this.acked;
+      this.history = new SchemaHistory({ config, endpoint: this.endpoint, log: this.log, kafka: this.services.kafka });
+      await this.history.start({
+        stored, sink: { send: (record) => sink.send(record) },
+        at: { gtids: start.gtids, file: stored?.file ?? '', pos: stored?.pos ?? 0 },
+      });
       const streaming = createStreamingSession({
         config, sql: this.sql, endpoint: this.endpoint, log: this.log, signal: this.stopping.signal,
         envelope, records, offsetRecord, sink: { send: (record) => sink.send(record) }, kafka: this.services.kafka,
-        start, stored: snapshot.start ? undefined : this.acked, gtidFilter: this.gtidFilter,
+        start, stored, gtidFilter: this.gtidFilter, history: this.history,
         pauseSource: () => this.client?.pause(),
         resumeSource: () => this.client?.resume(),
         onError: (error) => this.fail(error),
@@ -353,6 +362,7 @@ export class Connector {
     await this.kafkaSignals?.stop();
     await this.incremental?.stop();
     await this.client?.stop();
+    await this.history?.stop();
     metrics.connected.set({ connector: this.config.name }, 0);
     await this.sink?.close().catch(() => undefined);
     await this.sql?.close().catch(() => undefined);

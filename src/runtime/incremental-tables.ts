@@ -32,7 +32,7 @@ export async function prepareTable(reader: SnapshotSqlClient, collection: Collec
     log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: no such table (name it as <database>.<table>)`);
     return null;
   }
-  const schema = await tables.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c.name })) });
+  const schema = await tables.resolveByName(db, table);
   if (!schema) {
     log.warn({ table: collection.id }, `incremental snapshot: skipping ${collection.id}: the connector does not capture it (table.include.list / table.exclude.list)`);
     return null;

@@ -18,10 +18,11 @@ export function notYetApplied(config: ConnectorConfig): string[] {
  * warning: nothing is missing).
  */
 export function acceptedWithoutEffect(config: ConnectorConfig): string[] {
-  const history = Object.keys(config.raw).filter((property) => property.startsWith('schema.history.internal'));
+  const history = Object.keys(config.raw)
+    .filter((property) => property.startsWith('schema.history.internal') && property !== 'schema.history.internal.kafka.topic');
   if (history.length === 0) return [];
   return [
-    `${history.join(', ')}: binlogd keeps no schema history topic; it reads each table's columns from the binlog's own metadata ` +
-    '(binlog_row_metadata=FULL) and INFORMATION_SCHEMA when it first meets the table and after each DDL, so these properties have no effect',
+    `${history.join(', ')}: binlogd keeps its own schema history (MariaDB replays each DDL on temporary tables; ` +
+    'see docs/architecture.md), so these properties have no effect; schema.history.internal.kafka.topic names its topic',
   ];
 }

@@ -9,7 +9,7 @@ import type { SourceOffset } from '../offsets/source-offset.js';
 import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js';
 import { startThreadedKafkaSink, type AckedRun, type ThreadedKafkaSink } from '../sink/threaded-sink.js';
 import type { GtidSourceFilter } from '../source/gtid-filter.js';
-import { readServerFacts, serverProblems, type ServerFacts } from '../source/server-checks.js';
+import { readCapturedDatabases, readServerFacts, serverProblems, type ServerFacts } from '../source/server-checks.js';
 import { accountOf, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
 import { trackTopics } from './active-topics.js';
 import { deadLetterTopicCreation } from './error-policy.js';
@@ -21,7 +21,7 @@ export async function checkSource(sql: SqlClient, options: {
   config: ConnectorConfig; endpoint: SqlEndpoint; gtidFilter: GtidSourceFilter | undefined; log: Logger;
 }): Promise<ServerFacts> {
   const { config, endpoint, log } = options;
-  const facts = await readServerFacts(sql);
+  const facts = { ...await readServerFacts(sql), capturedDatabases: await readCapturedDatabases(sql, config.filters) };
   const findings = serverProblems(facts, accountOf(endpoint));
   for (const finding of findings.filter((f) => f.severity === 'warning')) log.warn({ subject: finding.subject }, finding.message);
   const gtidWarning = gtidFilterWarning({

@@ -24,7 +24,9 @@ import type { SourceOffset } from '../offsets/source-offset.js';
 import type { EventHeader } from '../source/binlog-client.js';
 import type { EventOrigin } from './record-path.js';
 import type { OutgoingRecord, RecordConversion, RecordSink, TableResolver } from './streaming-pipeline.js';
-import type { TableDescriber } from './table-description.js';
+import type { StatementRead } from '../schema-history/history-replayer.js';
+import type { TableDefinitions } from '../source/table-definitions.js';
+import { describeDefinition, type TableDescriber } from './table-description.js';
 
 export interface SideRecordOptions {
   envelope: EnvelopeOptions;
@@ -42,6 +44,16 @@ export interface SideRecordOptions {
   offsetRecord: (offset: SourceOffset) => OutgoingRecord;
   tables: TableResolver;
   describeTable: TableDescriber;
+  /**
+   * The schema history: every DDL is replayed there first, and the tables of schema change records
+   * are described from its definitions after that DDL rather than as INFORMATION_SCHEMA shows them now.
+   */
+  history?: {
+    statement(read: StatementRead): Promise<void>;
+    readonly definitions: TableDefinitions;
+  };
+  /** include.schema.comments: the table's comment in schema change records. */
+  tableComments?: boolean;
 }
 
 /** Where the open transaction stands: what BEGIN and the DDL/truncate records need. */
@@ -107,6 +119,16 @@ export class SideRecords {
     if (offset) this.committed = offset;
     const statement = classifyDdl(event.sql, event.database);
     if (!statement) return;
+    const history = this.options.history;
+    if (history && statement.kind !== 'truncate') {
+      await history.statement({
+        sql: event.sql, database: event.database,
+        position: {
+          ...(transaction?.gtid ? { gtid: transaction.gtid } : {}),
+          gtids: offset?.gtids ?? '', file: event.file, pos: event.header.position,
+        },
+      });
+    }
     if (statement.kind === 'truncate') {
       if (this.options.emitTruncates) await this.truncate(statement.table, event, transaction, offset);
       return;
@@ -145,6 +167,14 @@ export class SideRecords {
   private async describe(statement: Extract<DdlStatement, { kind: 'tables' | 'database' }>): Promise<Map<string, TableDescription | null>> {
     const descriptions = new Map<string, TableDescription | null>();
     if (statement.kind !== 'tables') return descriptions;
+    const history = this.options.history;
+    if (history) {
+      for (const ref of statement.tables) {
+        const definition = await history.definitions.definitionOf(ref.db, ref.table);
+        descriptions.set(refKey(ref), definition ? describeDefinition(definition, { tableComment: this.options.tableComments === true }) : null);
+      }
+      return descriptions;
+    }
     const carried = new Map(this.known);
     for (const { from, to } of statement.renames ?? []) {
       const before = carried.get(refKey(from));
@@ -179,7 +209,7 @@ export class SideRecords {
     transaction: TransactionContext | null,
     offset: SourceOffset | undefined,
   ): Promise<void> {
-    const table = await this.options.tables.resolveByName?.(ref.db, ref.table);
+    const table = await this.options.tables.resolveByName(ref.db, ref.table);
     if (!table) return;
     const { envelope } = this.options;
     const time = processingTime();
@@ -234,8 +264,8 @@ function refKey(ref: TableRef): string {
 
 /** The side records a connector's configuration asks for. */
 export function sideRecordsFor(
-  config: Pick<ConnectorConfig, 'topics' | 'events' | 'heartbeat'>,
-  services: Pick<SideRecordOptions, 'envelope' | 'records' | 'sink' | 'offsetRecord' | 'tables' | 'describeTable'>,
+  config: Pick<ConnectorConfig, 'topics' | 'events' | 'heartbeat'> & { types?: Pick<ConnectorConfig['types'], 'includeSchemaComments'> },
+  services: Pick<SideRecordOptions, 'envelope' | 'records' | 'sink' | 'offsetRecord' | 'tables' | 'describeTable' | 'history'>,
 ): SideRecords {
   const { topics, events, heartbeat } = config;
   return new SideRecords({
@@ -244,5 +274,6 @@ export function sideRecordsFor(
     ...(events.provideTransactionMetadata ? { transactionTopic: transactionTopic(topics.prefix, topics.delimiter, topics.transaction) } : {}),
     ...(heartbeat.intervalMs > 0 ? { heartbeatTopic: heartbeatTopic(topics.heartbeatPrefix, topics.delimiter, topics.prefix) } : {}),
     emitTruncates: !events.skippedOperations.has('t'),
+    tableComments: config.types?.includeSchemaComments ?? false,
   });
 }

@@ -52,8 +52,7 @@ export async function planTables(reader: SnapshotSqlClient, selection: TableSele
     const id = `${db}.${table}`;
     const columns = (await reader.query(INFORMATION_SCHEMA_COLUMNS_QUERY, [db, table]))
       .map((r) => ({ name: String(r['COLUMN_NAME']), type: String(r['DATA_TYPE']).toLowerCase() }));
-    // The resolver expects the binlog's table map; the snapshot's is the table as it is now.
-    const schema = await resolver.resolve(db, table, { parentSchema: db, tableName: table, columnSchemas: columns.map((c) => ({ COLUMN_NAME: c.name })) });
+    const schema = await resolver.resolveByName(db, table);
     if (!schema) continue;
     // The signal's filter, else snapshot.select.statement.overrides.<db>.<table>: Debezium reads
     // the table with that statement as it is.

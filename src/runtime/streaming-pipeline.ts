@@ -6,7 +6,7 @@
 import { emitChange, processingTime, TransactionOrder, type ChangeRecord, type EnvelopeOptions } from '../envelope/change-events.js';
 import { sourceStruct } from '../envelope/source-info.js';
 import type { TableSchema } from '../envelope/table-schema.js';
-import type { BinlogEvent, EventHeader, RawRow, TableMapEntry } from '../source/binlog-client.js';
+import type { BinlogEvent, EventHeader, RawRow, TableMap } from '../source/binlog-client.js';
 import { PositionTracker, type ResumePoint } from '../offsets/position-tracker.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import { parseGtid } from '../source/gtid-position.js';
@@ -49,10 +49,10 @@ export interface RecordSink {
 }
 
 export interface TableResolver {
-  /** The captured table's schemas, or null when filters exclude the table. */
-  resolve(db: string, table: string, map: TableMapEntry): Promise<TableSchema | null>;
-  /** The same for a table named by a statement (TRUNCATE), without a TABLE_MAP. */
-  resolveByName?(db: string, table: string): Promise<TableSchema | null>;
+  /** The schemas of rows written with this TABLE_MAP, or null when filters exclude the table. */
+  resolve(map: TableMap): Promise<TableSchema | null>;
+  /** The same from the table's definition alone: a table read by a snapshot, or named by a statement (TRUNCATE). */
+  resolveByName(db: string, table: string): Promise<TableSchema | null>;
 }
 
 export interface PipelineCounters {
@@ -112,7 +112,8 @@ export class StreamingPipeline {
   private transaction: TransactionState | null = null;
   /** The statement of the last ANNOTATE_ROWS event in this transaction (include.query). */
   private query: string | null = null;
-  private readonly tableSchemas = new Map<number, TableSchema | null>();
+  /** Per table id, with the TABLE_MAP it was resolved for: rows written with another structure need their own. */
+  private readonly tableSchemas = new Map<number, { map: TableMap; schema: TableSchema | null }>();
   private readonly records: ChangeRecord[] = [];
   private idleWaiters: Array<() => void> = [];
   private readonly positions: PositionTracker;
@@ -293,7 +294,7 @@ export class StreamingPipeline {
       }
       case 'rows': {
         this.options.counters.onEventRead(event.header.timestampMs);
-        if (!this.tableSchemas.has(event.tableId)) return this.loadTable(event).then(() => this.emitRows(event));
+        if (!this.resolved(event)) return this.loadTable(event).then(() => this.emitRows(event));
         return this.emitRows(event);
       }
       case 'xid':
@@ -368,7 +369,7 @@ export class StreamingPipeline {
   /** Rows inserted into the signal table are signals (the table need not be captured). */
   private signalRows(event: Extract<BinlogEvent, { kind: 'rows' }>, emitted: number | 'all'): void | Promise<void> {
     const signals = this.options.signals;
-    if (!signals || emitted === 'all' || event.op !== 'c' || !signals.isSignalTable(event.table.parentSchema, event.table.tableName)) return;
+    if (!signals || emitted === 'all' || event.op !== 'c' || !signals.isSignalTable(event.table.db, event.table.table)) return;
     const rows = event.rows as RawRow[];
     return signals.signalRows(rows.slice(emitted), {
       offset: this.positions.offsetAfterRows(rows.length, event.header.timestampMs),
@@ -378,8 +379,13 @@ export class StreamingPipeline {
   }
 
   private async loadTable(event: Extract<BinlogEvent, { kind: 'rows' }>): Promise<void> {
-    const schema = await this.options.tables.resolve(event.table.parentSchema, event.table.tableName, event.table);
-    this.tableSchemas.set(event.tableId, schema);
+    const schema = await this.options.tables.resolve(event.table);
+    this.tableSchemas.set(event.tableId, { map: event.table, schema });
+  }
+
+  private resolved(event: Extract<BinlogEvent, { kind: 'rows' }>): boolean {
+    const cached = this.tableSchemas.get(event.tableId);
+    return cached !== undefined && (cached.map === event.table || cached.map.signature === event.table.signature);
   }
 
   private emitRows(event: Extract<BinlogEvent, { kind: 'rows' }>): void | Promise<void> {
@@ -390,7 +396,7 @@ export class StreamingPipeline {
 
   private emitTableRows(event: Extract<BinlogEvent, { kind: 'rows' }>, emitted: number | 'all'): void | Promise<void> {
     const { options } = this;
-    const table = this.tableSchemas.get(event.tableId);
+    const table = this.tableSchemas.get(event.tableId)?.schema;
     if (!table || emitted === 'all' || this.transaction?.excluded || options.skippedOperations?.has(event.op)) {
       this.positions.eventDone();
       return;

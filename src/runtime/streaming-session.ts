@@ -8,6 +8,8 @@ import * as metrics from '../metrics/registry.js';
 import type { ResumePoint } from '../offsets/position-tracker.js';
 import type { SourceOffset } from '../offsets/source-offset.js';
 import type { KafkaConnectionConfig, KafkaLogFn } from '../sink/kafka-client.js';
+import type { SchemaHistory } from '../schema-history/schema-history.js';
+import { createCurrentTableDefinitions } from '../source/current-table-definitions.js';
 import type { GtidSourceFilter } from '../source/gtid-filter.js';
 import type { SqlClient, SqlEndpoint } from '../source/sql-client.js';
 import { BlockingSnapshot } from './blocking-snapshot.js';
@@ -36,6 +38,8 @@ export function createStreamingSession(options: {
   /** The stored offset an unfinished incremental snapshot continues from; undefined after an initial snapshot. */
   stored: SourceOffset | undefined;
   gtidFilter: GtidSourceFilter | undefined;
+  /** The schema history: DDL replayed there; its definitions describe tables as of the event read. */
+  history?: SchemaHistory;
   pauseSource: () => void;
   resumeSource: () => void;
   onError: (error: BinlogdError) => void;
@@ -43,7 +47,7 @@ export function createStreamingSession(options: {
   const { config, log } = options;
   const stages: RecordStages = {
     config, endpoint: options.endpoint, log, envelope: options.envelope, records: options.records, offsetRecord: options.offsetRecord,
-    sink: options.sink, tables: createTableResolver({ sql: options.sql, config }),
+    sink: options.sink, tables: createTableResolver({ config, definitions: createCurrentTableDefinitions(options.sql), log }),
   };
   const blocking = new BlockingSnapshot({ ...stages, signal: options.signal });
   const incremental = incrementalSnapshotFor(config, {
@@ -56,9 +60,15 @@ export function createStreamingSession(options: {
     blocking: (signal) => pipeline.pauseFor((at) => blocking.run(signal, at)),
   });
   const connector = config.name;
+  // Streamed rows are described as of the event read (the history); snapshots read tables as they are now.
+  const streamed = options.history
+    ? { ...stages, tables: createTableResolver({ config, definitions: options.history.definitions, log }) }
+    : stages;
   const pipeline: StreamingPipeline = new StreamingPipeline({
-    ...stages,
-    side: sideRecordsFor(config, { ...stages, describeTable: createTableDescriber(options.sql) }),
+    ...streamed,
+    side: sideRecordsFor(config, {
+      ...streamed, describeTable: createTableDescriber(options.sql), ...(options.history ? { history: options.history } : {}),
+    }),
     includeQuery: config.events.includeQuery,
     skippedOperations: config.events.skippedOperations,
     counters: {

@@ -1,16 +1,37 @@
 // Describes a table as the schema change topic shows it (Debezium's Table: charset, key columns,
-// columns, comment), read from INFORMATION_SCHEMA when its DDL is processed. binlogd keeps no
-// schema history: a table altered again or dropped before its DDL event is read is described as
-// it is now (or not at all, `table: null`), where Debezium would show it as of that statement.
+// columns, comment): from the schema history's definition after the DDL (describeDefinition), or,
+// without a history, from INFORMATION_SCHEMA when the DDL is processed (createTableDescriber), where
+// a table altered again or dropped before its DDL event is read shows as it is now (or not at all).
 import { sourceColumn } from '../envelope/source-column.js';
 import type { TableDescription } from '../envelope/schema-change-records.js';
 import { describeColumns, INFORMATION_SCHEMA_COLUMNS_QUERY, type InformationSchemaColumn } from '../source/column-descriptor.js';
 import type { SqlClient } from '../source/sql-client.js';
+import type { TableDefinition } from '../source/table-definitions.js';
 import { readUniqueIndexes } from '../source/unique-indexes.js';
 
 const TABLE_QUERY =
   'SELECT c.CHARACTER_SET_NAME AS CHARSET, t.TABLE_COMMENT AS COMMENT FROM INFORMATION_SCHEMA.TABLES t ' +
   'LEFT JOIN INFORMATION_SCHEMA.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?';
+
+/**
+ * A definition from the schema history as the schema change topic shows it; null when a column type
+ * cannot be described. Debezium 3.5 leaves the table comment out unless include.schema.comments=true
+ * (its DDL parser skips table options' COMMENT then; seen against the oracle).
+ */
+export function describeDefinition(definition: TableDefinition, options: { tableComment: boolean }): TableDescription | null {
+  let columns;
+  try {
+    columns = describeColumns(null, definition.columns);
+  } catch {
+    return null;
+  }
+  return {
+    defaultCharsetName: definition.defaultCharset,
+    primaryKeyColumnNames: definition.uniqueIndexes.find((index) => !index.nullable)?.columns ?? [],
+    columns: columns.map(sourceColumn),
+    comment: options.tableComment ? definition.comment : null,
+  };
+}
 
 export type TableDescriber = (db: string, table: string) => Promise<TableDescription | null>;
 

@@ -1,17 +1,13 @@
 // Reads the binlog as a MariaDB replica. The only file importing zongji: it turns zongji's events
-// into the plain events below, tracks the binlog file and event start positions, and gives the
-// pipeline pause/resume so a full queue stops the server from sending more.
+// into the plain events below (a TABLE_MAP into the plain TableMap its rows are described by),
+// tracks the binlog file and event start positions, and gives the pipeline pause/resume so a full
+// queue stops the server from sending more.
 import ZongJi from '@vlasky/zongji';
-import type { BinlogdError } from '../errors.js';
+import { asBinlogdError, BinlogdError } from '../errors.js';
 import { sqlError, type SqlEndpoint } from './sql-client.js';
+import type { TableMap, TableMapColumn } from './table-map.js';
 
-/** zongji's table description: column names/types from the TABLE_MAP event's FULL metadata. */
-export interface TableMapEntry {
-  parentSchema: string;
-  tableName: string;
-  columnSchemas: ReadonlyArray<Record<string, unknown>>;
-  columns?: ReadonlyArray<{ name: string; charset: string | null; type: number; metadata: Record<string, unknown> }>;
-}
+export type { TableMap } from './table-map.js';
 
 /** Where an event sits in the binlog, and when and by which server it was written. */
 export interface EventHeader {
@@ -27,7 +23,7 @@ export type RawRow = Record<string, unknown>;
 
 export type BinlogEvent =
   | { kind: 'gtid'; header: EventHeader; gtid: string; serverId: number; standalone: boolean }
-  | { kind: 'rows'; header: EventHeader; op: 'c' | 'u' | 'd'; tableId: number; table: TableMapEntry;
+  | { kind: 'rows'; header: EventHeader; op: 'c' | 'u' | 'd'; tableId: number; table: TableMap;
       /** insert/delete: the rows; update: `{ before, after }` pairs. */
       rows: RawRow[] | Array<{ before: RawRow; after: RawRow }> }
   | { kind: 'xid'; header: EventHeader }
@@ -60,6 +56,52 @@ const HEADER_AND_CHECKSUM = 19 + 4;
 
 const TABLE_MAP: BinlogEvent = { kind: 'tablemap' };
 
+// zongji 0.9.0 reads the TABLE_MAP's column nullability bitmap and throws it away; binlogd needs
+// it (a row written before `MODIFY b ... NOT NULL` is optional). The bitmap sits right before the
+// optional metadata block (sql/log_event_server.cc Table_map_log_event::write_data_body), so it is
+// kept on the event just before zongji skips over it. The module is reached by its file, as
+// zongji's own import reaches it, so the patch applies to the class zongji uses.
+interface ZongJiParser { _buffer: Buffer; _offset: number }
+const zongjiEvents = await import(new URL('lib/binlog_event.js', import.meta.resolve('@vlasky/zongji')).href) as {
+  TableMap: { prototype: { _readOptionalMetadata(this: ZongJiTableMap, parser: ZongJiParser, zongji: unknown): void } };
+};
+const readOptionalMetadata = zongjiEvents.TableMap.prototype._readOptionalMetadata;
+zongjiEvents.TableMap.prototype._readOptionalMetadata = function (this: ZongJiTableMap, parser: ZongJiParser, zongji: unknown): void {
+  const size = Math.floor((this.columnCount + 7) / 8);
+  this.nullBitmap = Buffer.from(parser._buffer.subarray(parser._offset, parser._offset + size));
+  readOptionalMetadata.call(this, parser, zongji);
+};
+
+/** The parts of zongji's TableMap event read here. */
+interface ZongJiTableMap {
+  tableId: number;
+  schemaName: string;
+  tableName: string;
+  columnCount: number;
+  columnNames?: string[];
+  primaryKey?: number[];
+  nullBitmap?: Buffer;
+  hasSelfDescribingMetadata(): boolean;
+  buildColumnSchemas(): Array<{ COLUMN_NAME: string; COLUMN_TYPE: string; CHARACTER_SET_NAME: string | null; ENUM_VALUES?: string[]; SET_VALUES?: string[] }>;
+}
+
+/** The plain TableMap of a zongji TABLE_MAP event; `previous` is returned when the structure is unchanged. */
+function tableMapOf(event: ZongJiTableMap, at: { file: string; position: number }, previous: TableMap | undefined): TableMap {
+  const bitmap = event.nullBitmap;
+  const nullable = (i: number): boolean => bitmap === undefined || ((bitmap[i >> 3] ?? 0) & (1 << (i & 7))) !== 0;
+  const columns: TableMapColumn[] | undefined = event.hasSelfDescribingMetadata()
+    ? event.buildColumnSchemas().map((schema, i) => {
+      const labels = schema.ENUM_VALUES ?? schema.SET_VALUES;
+      return { name: schema.COLUMN_NAME, columnType: schema.COLUMN_TYPE, charset: schema.CHARACTER_SET_NAME, nullable: nullable(i), ...(labels ? { labels } : {}) };
+    })
+    : undefined;
+  const names = event.columnNames;
+  const primaryKey = names ? (event.primaryKey ?? []).map((index) => names[index] ?? String(index)) : [];
+  const signature = JSON.stringify([event.schemaName, event.tableName, columns ?? null, primaryKey]);
+  if (previous?.signature === signature) return previous;
+  return { db: event.schemaName, table: event.tableName, ...(columns ? { columns } : {}), primaryKey, signature, at };
+}
+
 const INCLUDED_EVENTS = ['rotate', 'mariadbgtid', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'annotaterows'];
 
 export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
@@ -76,6 +118,7 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
   } as ConstructorParameters<typeof ZongJi>[0]);
   let file = '';
   let stopped = false;
+  const tableMaps = new Map<number, TableMap>();
   let paused = false;
 
   const header = (event: any): EventHeader => ({
@@ -92,8 +135,11 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
         // those columns as BLOB (252, same length prefix) for the raw bytes. This must happen here,
         // synchronously, before the rows event that follows is parsed.
         for (const column of (zongji as any).tableMap[event.tableId]?.columns ?? []) if (column.type === 255) column.type = 252;
+        tableMaps.set(event.tableId, tableMapOf(event, { file, position: header(event).position }, tableMaps.get(event.tableId)));
         return TABLE_MAP;
       case 'rotate':
+        // Table ids are per server run; every connection starts with a rotate.
+        tableMaps.clear();
         file = event.binlogName;
         return { kind: 'rotate', file, position: event.position };
       case 'mariadbgtid':
@@ -102,8 +148,12 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
       case 'updaterows':
       case 'deleterows': {
         const name = event.getEventName() as string;
+        const table = tableMaps.get(event.tableId);
+        if (!table) {
+          throw new BinlogdError('SOURCE_DECODE', `rows event at ${file}:${header(event).position} for table id ${event.tableId} without its TABLE_MAP event`);
+        }
         return {
-          kind: 'rows', header: header(event), tableId: event.tableId, table: event.tableMap[event.tableId],
+          kind: 'rows', header: header(event), tableId: event.tableId, table,
           op: name === 'writerows' ? 'c' : name === 'updaterows' ? 'u' : 'd', rows: event.rows,
         };
       }
@@ -124,7 +174,13 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
         let ready = false;
         zongji.on('binlog', (event: unknown) => {
           if (stopped) return;
-          const translated = translate(event);
+          let translated;
+          try {
+            translated = translate(event);
+          } catch (error) {
+            onError(asBinlogdError(error, 'SOURCE_DECODE'));
+            return;
+          }
           if (translated) onEvent(translated);
         });
         zongji.on('error', (error: unknown) => {

@@ -2,6 +2,7 @@
 // `binlogd validate --check`), and explained in words an operator can act on.
 import type { ConnectorConfig } from '../config/index.js';
 import type { Problem } from '../config/problems.js';
+import { createCaptureFilter } from './table-filter.js';
 import { accountOf, endpointOf, openSqlClient, type SqlClient } from './sql-client.js';
 
 export interface ServerFacts {
@@ -14,6 +15,10 @@ export interface ServerFacts {
   gtidBinlogPos: string;
   /** Privileges granted on *.* to the connected account (upper case), e.g. `REPLICATION SLAVE`. */
   globalPrivileges: ReadonlySet<string>;
+  /** Database patterns (SHOW GRANTS' `db`.*, LIKE wildcards kept) where the account may create temporary tables. */
+  temporaryTableGrants?: readonly string[];
+  /** The databases whose tables may be captured (the schema history replays their DDL). */
+  capturedDatabases?: readonly string[];
 }
 
 export interface ServerFinding {
@@ -38,7 +43,35 @@ export async function readServerFacts(sql: SqlClient): Promise<ServerFacts> {
     serverId: Number(vars?.['server_id'] ?? 0),
     gtidBinlogPos: String(vars?.['gtid_binlog_pos'] ?? ''),
     globalPrivileges: globalPrivileges(grants.map((row) => String(Object.values(row)[0] ?? ''))),
+    temporaryTableGrants: temporaryTableGrants(grants.map((row) => String(Object.values(row)[0] ?? ''))),
   };
+}
+
+/** Databases (patterns) on which SHOW GRANTS lines give CREATE TEMPORARY TABLES (or ALL PRIVILEGES); `*` for all. */
+export function temporaryTableGrants(grantLines: readonly string[]): string[] {
+  const patterns: string[] = [];
+  for (const line of grantLines) {
+    const match = /^GRANT (.+?) ON (\*|`(?:[^`]|``)+`)\.\* TO /i.exec(line);
+    if (!match) continue;
+    const privileges = match[1]!.split(',').map((p) => p.trim().toUpperCase());
+    if (!privileges.includes('CREATE TEMPORARY TABLES') && !privileges.includes('ALL PRIVILEGES')) continue;
+    patterns.push(match[2] === '*' ? '*' : match[2]!.slice(1, -1).replace(/``/g, '`'));
+  }
+  return patterns;
+}
+
+/** Whether a SHOW GRANTS database pattern (`%`, `_` wildcards, `\_` literal) names `db`. */
+export function grantCovers(pattern: string, db: string): boolean {
+  if (pattern === '*') return true;
+  const regex = pattern.replace(/\\(.)|([%_])|([^%_\\])/g, (_m, escaped: string | undefined, wildcard: string | undefined, plain: string | undefined) =>
+    escaped !== undefined ? escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : wildcard === '%' ? '.*' : wildcard === '_' ? '.' : plain!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${regex}$`, 'i').test(db);
+}
+
+/** The databases on the server whose tables the connector's filters may capture. */
+export async function readCapturedDatabases(sql: SqlClient, filters: ConnectorConfig['filters']): Promise<string[]> {
+  const filter = createCaptureFilter(filters);
+  return (await sql.query('SHOW DATABASES')).map((row) => String(Object.values(row)[0])).filter((db) => filter.capturesDatabase(db));
 }
 
 /** Privileges on `*.*` from SHOW GRANTS lines; `ALL PRIVILEGES` expands to everything we check. */
@@ -87,6 +120,14 @@ export function serverProblems(facts: ServerFacts, account: string): ServerFindi
     setting('binlog_row_metadata', facts.binlogRowMetadata, 'FULL',
       'preferably, so column names, signedness and keys travel with each row event (without it binlogd reads them from INFORMATION_SCHEMA, which can race with ALTER TABLE)', 'warning');
   }
+  // The schema history replays each DDL on temporary tables of the same database (docs/architecture.md).
+  for (const db of facts.capturedDatabases ?? []) {
+    if ((facts.temporaryTableGrants ?? []).some((pattern) => grantCovers(pattern, db))) continue;
+    findings.push({
+      severity: 'error', code: 'SOURCE_GRANTS', subject: 'CREATE TEMPORARY TABLES',
+      message: `${account} lacks CREATE TEMPORARY TABLES on ${db}, which the schema history needs to replay DDL on temporary copies of its tables: GRANT CREATE TEMPORARY TABLES ON \`${db.replace(/`/g, '``')}\`.* TO ${account};`,
+    });
+  }
   for (const grant of REQUIRED_GRANTS) {
     if (grant.names.some((name) => facts.globalPrivileges.has(name))) continue;
     findings.push({
@@ -104,7 +145,7 @@ export async function checkServer(connector: ConnectorConfig): Promise<Problem[]
   let sql: SqlClient | undefined;
   try {
     sql = await openSqlClient(endpoint);
-    const facts = await readServerFacts(sql);
+    const facts = { ...await readServerFacts(sql), capturedDatabases: await readCapturedDatabases(sql, connector.filters) };
     return serverProblems(facts, accountOf(endpoint)).map((finding) => ({
       severity: finding.severity, file: connector.file, property: 'database.hostname',
       value: `${database.hostname}:${database.port}`, message: finding.message,

@@ -139,6 +139,29 @@ export async function openSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
   };
 }
 
+/**
+ * One session that is never opened again behind the caller's back: after the connection is lost
+ * every query fails (SOURCE_CONNECTION_LOST), because session state (temporary tables) is gone
+ * and a statement meant for it must not reach another session.
+ */
+export async function openSessionSqlClient(endpoint: SqlEndpoint): Promise<SqlClient> {
+  const connection = await connect(endpoint);
+  connection.on('error', () => undefined);
+  return {
+    async query(sql, params) {
+      try {
+        const [rows] = await connection.query(sql, params);
+        return Array.isArray(rows) ? (rows as SqlRow[]) : [];
+      } catch (error) {
+        throw sqlError(error, endpoint);
+      }
+    },
+    async close() {
+      await connection.end().catch(() => connection.destroy());
+    },
+  };
+}
+
 /** A connection whose rows carry the raw values zongji yields for the same columns (snapshot reads). */
 export interface SnapshotSqlClient extends SqlClient {
   /** A query whose GEOMETRY values stay raw bytes (the per-value hook slows every row: only when needed). */

@@ -34,6 +34,8 @@ export function isOnlineSchemaChangeHelper(table: string): boolean {
 
 export interface CaptureFilter {
   capturesTable(db: string, table: string): boolean;
+  /** Whether tables of `db` may be captured (database lists and built-in databases only). */
+  capturesDatabase(db: string): boolean;
   capturesColumn(db: string, table: string, column: string): boolean;
 }
 
@@ -61,6 +63,10 @@ export function createCaptureFilter(given: CaptureFilterLists): CaptureFilter {
         cache.set(name, captured);
       }
       return captured;
+    },
+    capturesDatabase(db) {
+      if ((lists.ignoreBuiltin ?? true) && BUILTIN_DATABASES.has(db.toLowerCase())) return false;
+      return admits(db, lists.databaseInclude, lists.databaseExclude);
     },
     capturesColumn(db, table, column) {
       return admits(`${db}.${table}.${column}`, lists.columnInclude, lists.columnExclude);

@@ -12,6 +12,8 @@ export interface UniqueIndex {
   columns: string[];
   /** Whether any of its columns is nullable (such an index cannot be a key). */
   nullable: boolean;
+  /** The PRIMARY KEY. */
+  primary?: boolean;
 }
 
 /** The table's unique indexes in the server's order (PRIMARY first). */
@@ -24,8 +26,9 @@ export async function readUniqueIndexes(sql: Pick<SqlClient, 'query'>, db: strin
     index.nullable ||= String(row['NULLABLE'] ?? '') === 'YES';
     indexes.set(name, index);
   }
-  return [...indexes.values()].map((index) => ({
-    columns: index.columns.sort((a, b) => a[0] - b[0]).map(([, name]) => name),
+  return [...indexes].map(([name, index]) => ({
+    columns: index.columns.sort((a, b) => a[0] - b[0]).map(([, column]) => column),
     nullable: index.nullable,
+    ...(name === 'PRIMARY' ? { primary: true } : {}),
   }));
 }

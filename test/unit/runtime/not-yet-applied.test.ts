@@ -38,7 +38,7 @@ test('what binlogd does apply raises nothing', () => {
   }
 });
 
-test('schema.history.internal.* is explained once, as needing no history topic', () => {
+test('schema.history.internal.* other than the topic is explained once, as having no effect', () => {
   const { config } = parseConnector({
     name: 'c',
     config: {
@@ -49,7 +49,8 @@ test('schema.history.internal.* is explained once, as needing no history topic',
   });
   const notes = acceptedWithoutEffect(config!);
   assert.equal(notes.length, 1);
-  assert.match(notes[0]!, /^schema\.history\.internal\.kafka\.bootstrap\.servers, schema\.history\.internal\.kafka\.topic: binlogd keeps no schema history topic/);
+  assert.match(notes[0]!, /^schema\.history\.internal\.kafka\.bootstrap\.servers: binlogd keeps its own schema history/);
+  assert.equal(config!.history.topic, 'schema-changes.inventory');
   assert.deepEqual(acceptedWithoutEffect({ ...config!, raw: {} }), []);
 });
 

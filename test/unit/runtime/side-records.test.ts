@@ -21,7 +21,7 @@ function setup(tables: Record<string, TableDescription>) {
     },
     offsetRecord: (o) => ({ topic: 'offsets', key: null, value: Buffer.from(JSON.stringify(o)) }),
     sink: { send: (record: OutgoingRecord) => { sent.push({ topic: record.topic, key: record.key as never, value: record.value as never, ackToken: record.ackToken, partition: record.partition }); } },
-    tables: { resolve: async () => null },
+    tables: { resolve: async () => null, resolveByName: async () => null },
     describeTable: async (db, table) => tables[`${db}.${table}`] ?? null,
   });
   return { side, sent };
