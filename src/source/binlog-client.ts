@@ -56,21 +56,70 @@ const HEADER_AND_CHECKSUM = 19 + 4;
 
 const TABLE_MAP: BinlogEvent = { kind: 'tablemap' };
 
-// zongji 0.9.0 reads the TABLE_MAP's column nullability bitmap and throws it away; binlogd needs
-// it (a row written before `MODIFY b ... NOT NULL` is optional). The bitmap sits right before the
-// optional metadata block (sql/log_event_server.cc Table_map_log_event::write_data_body), so it is
-// kept on the event just before zongji skips over it. The module is reached by its file, as
-// zongji's own import reaches it, so the patch applies to the class zongji uses.
-interface ZongJiParser { _buffer: Buffer; _offset: number }
+// Two corrections to zongji 0.9.0's TABLE_MAP parsing, applied as each event is parsed (so zongji
+// decodes the rows with them too). It reads the column nullability bitmap and throws it away;
+// binlogd needs it (a row written before `MODIFY b ... NOT NULL` is optional). The bitmap sits
+// right before the optional metadata block (sql/log_event_server.cc Table_map_log_event::
+// write_data_body). And it leaves GEOMETRY columns out of the charset lists, where the server
+// counts them (a geometry is a BLOB there): every character column after a geometry column got
+// its neighbour's charset (`ADD COLUMN v VARCHAR(10)` after a POINT read as VARBINARY(40)).
+// The module is reached by its file, as zongji's own import reaches it, so the patch applies to
+// the class zongji uses.
+interface ZongJiParser { _buffer: Buffer; _offset: number; _packetEnd: number }
 const zongjiEvents = await import(new URL('lib/binlog_event.js', import.meta.resolve('@vlasky/zongji')).href) as {
-  TableMap: { prototype: { _readOptionalMetadata(this: ZongJiTableMap, parser: ZongJiParser, zongji: unknown): void } };
+  TableMap: { prototype: { _readOptionalMetadata(this: ZongJiTableMap, parser: ZongJiParser, zongji: { useChecksum?: boolean }): void } };
 };
 const readOptionalMetadata = zongjiEvents.TableMap.prototype._readOptionalMetadata;
-zongjiEvents.TableMap.prototype._readOptionalMetadata = function (this: ZongJiTableMap, parser: ZongJiParser, zongji: unknown): void {
-  const size = Math.floor((this.columnCount + 7) / 8);
-  this.nullBitmap = Buffer.from(parser._buffer.subarray(parser._offset, parser._offset + size));
+zongjiEvents.TableMap.prototype._readOptionalMetadata = function (this: ZongJiTableMap, parser, zongji): void {
+  const bitmapSize = Math.floor((this.columnCount + 7) / 8);
+  const start = parser._offset;
+  this.nullBitmap = Buffer.from(parser._buffer.subarray(start, start + bitmapSize));
   readOptionalMetadata.call(this, parser, zongji);
+  if (this._columnCharsetIds === undefined) return;
+  const end = parser._packetEnd - (zongji?.useChecksum ? 4 : 0);
+  const characterColumns = Array.from({ length: this.columnCount }, (_, i) => i).filter((i) => CHARSET_LIST_TYPES.has(this._effectiveColumnType(i)));
+  const collations = characterCollations(parser._buffer.subarray(start + bitmapSize, end), characterColumns.length);
+  if (collations) characterColumns.forEach((column, i) => { this._columnCharsetIds![column] = collations[i]; });
 };
+
+// The server's is_character_type() (sql/log_event_server.cc): the columns DEFAULT_CHARSET and
+// COLUMN_CHARSET list, by their TABLE_MAP type; ENUM and SET have their own lists.
+const CHARSET_LIST_TYPES = new Set([15 /* VARCHAR */, 253 /* VAR_STRING */, 254 /* STRING */, 252 /* BLOB */, 249, 250, 251 /* sized BLOBs */,
+  255 /* GEOMETRY */, 140, 141 /* MariaDB's compressed BLOB and VARCHAR */]);
+
+/** The collation of each listed character column, from the optional metadata block; undefined when it has no charset field. */
+function characterCollations(block: Buffer, count: number): number[] | undefined {
+  let offset = 0;
+  const number = (): number => {
+    const first = block[offset++] ?? 0;
+    if (first < 0xfb) return first;
+    const size = first === 0xfc ? 2 : first === 0xfd ? 3 : 8;
+    const value = block.readUIntLE(offset, Math.min(size, 6));
+    offset += size;
+    return value;
+  };
+  while (offset < block.length) {
+    const type = block[offset++];
+    const length = number();
+    const fieldEnd = offset + length;
+    if (type === 2 /* DEFAULT_CHARSET */) {
+      const collations = new Array<number>(count).fill(number());
+      while (offset < fieldEnd) {
+        const index = number();
+        const collation = number();
+        if (index < count) collations[index] = collation;
+      }
+      return collations;
+    }
+    if (type === 3 /* COLUMN_CHARSET */) {
+      const collations: number[] = [];
+      while (offset < fieldEnd) collations.push(number());
+      return collations.length === count ? collations : undefined;
+    }
+    offset = fieldEnd;
+  }
+  return undefined;
+}
 
 /** The parts of zongji's TableMap event read here. */
 interface ZongJiTableMap {
@@ -81,6 +130,8 @@ interface ZongJiTableMap {
   columnNames?: string[];
   primaryKey?: number[];
   nullBitmap?: Buffer;
+  _columnCharsetIds?: Array<number | undefined>;
+  _effectiveColumnType(index: number): number;
   hasSelfDescribingMetadata(): boolean;
   buildColumnSchemas(): Array<{ COLUMN_NAME: string; COLUMN_TYPE: string; CHARACTER_SET_NAME: string | null; ENUM_VALUES?: string[]; SET_VALUES?: string[] }>;
 }

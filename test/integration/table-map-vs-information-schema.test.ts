@@ -20,6 +20,8 @@ test('every type: the TABLE_MAP path gives the INFORMATION_SCHEMA descriptors', 
   const sql = await openSqlClient(env.mariadb);
   const types = uniqueName('tm_types');
   const defaults = uniqueName('tm_defaults');
+  // Character columns after a geometry column (the server lists geometries among them for charsets).
+  const spatial = uniqueName('tm_spatial');
   const maps = new Map<string, TableMap>();
   const errors: unknown[] = [];
   let client: BinlogClient | undefined;
@@ -27,17 +29,18 @@ test('every type: the TABLE_MAP path gives the INFORMATION_SCHEMA descriptors', 
     await root.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
     await root.query(typesTable(types));
     await root.query(defaultsTable(defaults, true));
+    await root.query(`CREATE TABLE ${DB}.${spatial} (id INT PRIMARY KEY, g POINT, v VARCHAR(10), t TEXT CHARACTER SET latin1, b VARBINARY(4))`);
     client = createBinlogClient({ endpoint: env.mariadb, serverId: 300_000 + Math.floor(Math.random() * 600_000), gtidPosition: await currentGtidPosition(root) });
     await client.start((event) => {
       if (event.kind === 'rows' && !maps.has(event.table.table)) maps.set(event.table.table, event.table);
     }, (error) => errors.push(error));
-    for (const statement of [...typesRows(types), ...defaultsRows(defaults)]) await root.query(statement);
+    for (const statement of [...typesRows(types), ...defaultsRows(defaults), `INSERT INTO ${DB}.${spatial} (id, v) VALUES (1, 'x')`]) await root.query(statement);
     const deadline = Date.now() + 30_000;
-    while (maps.size < 2 && errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (maps.size < 3 && errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(errors, []);
 
     const definitions = createCurrentTableDefinitions(sql);
-    for (const table of [types, defaults]) {
+    for (const table of [types, defaults, spatial]) {
       const map = maps.get(table);
       assert.ok(map?.columns, `${table}: a TABLE_MAP with FULL metadata`);
       const definition = await definitions.definitionOf(DB, table);
@@ -50,7 +53,7 @@ test('every type: the TABLE_MAP path gives the INFORMATION_SCHEMA descriptors', 
     }
   } finally {
     await client?.stop();
-    await root.query(`DROP TABLE IF EXISTS ${DB}.${types}, ${DB}.${defaults}`);
+    await root.query(`DROP TABLE IF EXISTS ${DB}.${types}, ${DB}.${defaults}, ${DB}.${spatial}`);
     await root.end();
     await sql.close();
   }
