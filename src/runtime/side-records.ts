@@ -51,9 +51,9 @@ export interface SideRecordOptions {
   history?: {
     statement(read: StatementRead): Promise<void>;
     readonly definitions: TableDefinitions;
+    /** Whether Debezium would still show the table's comment (it loses it when restoring its history). */
+    showsComment(ref: TableRef): boolean;
   };
-  /** include.schema.comments: the table's comment in schema change records. */
-  tableComments?: boolean;
 }
 
 /** Where the open transaction stands: what BEGIN and the DDL/truncate records need. */
@@ -171,7 +171,7 @@ export class SideRecords {
     if (history) {
       for (const ref of statement.tables) {
         const definition = await history.definitions.definitionOf(ref.db, ref.table);
-        descriptions.set(refKey(ref), definition ? describeDefinition(definition, { tableComment: this.options.tableComments === true }) : null);
+        descriptions.set(refKey(ref), definition ? describeDefinition(definition, { tableComment: history.showsComment(ref) }) : null);
       }
       return descriptions;
     }
@@ -264,7 +264,7 @@ function refKey(ref: TableRef): string {
 
 /** The side records a connector's configuration asks for. */
 export function sideRecordsFor(
-  config: Pick<ConnectorConfig, 'topics' | 'events' | 'heartbeat'> & { types?: Pick<ConnectorConfig['types'], 'includeSchemaComments'> },
+  config: Pick<ConnectorConfig, 'topics' | 'events' | 'heartbeat'>,
   services: Pick<SideRecordOptions, 'envelope' | 'records' | 'sink' | 'offsetRecord' | 'tables' | 'describeTable' | 'history'>,
 ): SideRecords {
   const { topics, events, heartbeat } = config;
@@ -274,6 +274,5 @@ export function sideRecordsFor(
     ...(events.provideTransactionMetadata ? { transactionTopic: transactionTopic(topics.prefix, topics.delimiter, topics.transaction) } : {}),
     ...(heartbeat.intervalMs > 0 ? { heartbeatTopic: heartbeatTopic(topics.heartbeatPrefix, topics.delimiter, topics.prefix) } : {}),
     emitTruncates: !events.skippedOperations.has('t'),
-    tableComments: config.types?.includeSchemaComments ?? false,
   });
 }

@@ -15,8 +15,7 @@ const TABLE_QUERY =
 
 /**
  * A definition from the schema history as the schema change topic shows it; null when a column type
- * cannot be described. Debezium 3.5 leaves the table comment out unless include.schema.comments=true
- * (its DDL parser skips table options' COMMENT then; seen against the oracle).
+ * cannot be described. `tableComment`: whether Debezium would still show the comment (definitions.ts).
  */
 export function describeDefinition(definition: TableDefinition, options: { tableComment: boolean }): TableDescription | null {
   let columns;

@@ -7,6 +7,12 @@ import type { HistoryRecord, StoredDefinition } from './history-record.js';
 
 export class SchemaDefinitions implements TableDefinitions {
   private readonly tables = new Map<string, StoredDefinition>();
+  /**
+   * Tables whose comment Debezium 3.5 no longer shows in schema change records: it restores tables
+   * from its schema history without their comment after a restart (seen against the oracle), and
+   * keeps it so until a DDL sets the comment again. Mirrored here for tables restored from the topic.
+   */
+  private readonly commentsHidden = new Set<string>();
 
   definitionOf(db: string, table: string): Promise<TableDefinition | undefined> {
     return Promise.resolve(this.tables.get(key({ db, table })));
@@ -17,9 +23,29 @@ export class SchemaDefinitions implements TableDefinitions {
     return this.tables.get(key(ref));
   }
 
-  apply(record: Pick<HistoryRecord, 'table' | 'definition'>): void {
-    if (record.definition) this.tables.set(key(record.table), record.definition);
-    else this.tables.delete(key(record.table));
+  /**
+   * `restored`: read back from the history topic at start. `from`: the definition this one came
+   * from when it is another table's (a rename); a hidden comment stays hidden while it is unchanged.
+   */
+  apply(record: Pick<HistoryRecord, 'table' | 'definition'>, options: { restored?: boolean; from?: StoredDefinition } = {}): void {
+    const k = key(record.table);
+    const definition = record.definition;
+    if (!definition) {
+      this.tables.delete(k);
+      this.commentsHidden.delete(k);
+      return;
+    }
+    const source = options.from ?? this.tables.get(k);
+    const hidden = options.restored === true
+      || (source !== undefined && this.commentsHidden.has(key(source)) && source.comment === definition.comment);
+    this.tables.set(k, definition);
+    if (hidden) this.commentsHidden.add(k);
+    else this.commentsHidden.delete(k);
+  }
+
+  /** Whether schema change records show this table's comment (see commentsHidden). */
+  showsComment(ref: TableRef): boolean {
+    return !this.commentsHidden.has(key(ref));
   }
 
   tablesOf(db: string): TableRef[] {

@@ -5,7 +5,7 @@
 // each TABLE_MAP event.
 import type { TableRef } from '../envelope/ddl-statements.js';
 import type { SchemaDefinitions } from './definitions.js';
-import type { HistoryPosition, HistoryRecord } from './history-record.js';
+import type { HistoryPosition, HistoryRecord, StoredDefinition } from './history-record.js';
 import { planReplay } from './replay-plan.js';
 import type { ShadowSession } from './shadow-session.js';
 import { refKey } from './shadow-session.js';
@@ -37,8 +37,8 @@ export async function replayStatement(options: {
   const record = (table: TableRef, definition: HistoryRecord['definition']): HistoryRecord =>
     ({ table, position: statement.position, ddl: statement.sql, definition });
   const records: HistoryRecord[] = [];
-  const commit = (r: HistoryRecord): void => {
-    definitions.apply(r);
+  const commit = (r: HistoryRecord, from?: StoredDefinition): void => {
+    definitions.apply(r, from ? { from } : {});
     records.push(r);
   };
   switch (plan.kind) {
@@ -52,9 +52,9 @@ export async function replayStatement(options: {
       // In statement order, so a swap through a third name (a→tmp, b→a, tmp→b) moves as it did on the server.
       for (const { from, to } of plan.renames) {
         const moved = definitions.get(from);
-        if (definitions.get(from)) commit(record(from, null));
-        if (moved && keepsDatabase(to.db)) commit(record(to, { ...moved, db: to.db, table: to.table, createStatement: renamedCreate(moved.createStatement, to.table) }));
+        if (moved && keepsDatabase(to.db)) commit(record(to, { ...moved, db: to.db, table: to.table, createStatement: renamedCreate(moved.createStatement, to.table) }), moved);
         else if (definitions.get(to)) commit(record(to, null));
+        if (moved) commit(record(from, null));
       }
       return { records };
     case 'execute': {
@@ -66,10 +66,11 @@ export async function replayStatement(options: {
         for (const table of plan.results) {
           const definition = results.get(refKey(table));
           const to = plan.renamed?.from === table ? plan.renamed.to : table;
-          if (to !== table && definitions.get(table)) commit(record(table, null));
+          const before = definitions.get(table);
           if (definition && keepsDatabase(to.db)) {
-            commit(record(to, to === table ? definition : { ...definition, db: to.db, table: to.table, createStatement: renamedCreate(definition.createStatement, to.table) }));
+            commit(record(to, to === table ? definition : { ...definition, db: to.db, table: to.table, createStatement: renamedCreate(definition.createStatement, to.table) }), before);
           }
+          if (to !== table && before) commit(record(table, null));
         }
         return { records };
       } catch (error) {

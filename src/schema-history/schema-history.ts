@@ -51,7 +51,7 @@ export class SchemaHistory {
     if (options.stored) {
       for (const record of records) {
         if (!offsetCovers(options.stored, record.position)) continue;
-        this.definitions.apply(record);
+        this.definitions.apply(record, { restored: true });
         applied++;
       }
     }
@@ -79,6 +79,10 @@ export class SchemaHistory {
         gtid: statement.position.gtid, error: error instanceof Error ? error.message : String(error),
       }, 'schema history: MariaDB could not replay this DDL; the previous definition stays (row structure still comes from the binlog)');
     }
+  }
+
+  showsComment(ref: TableRef): boolean {
+    return this.definitions.showsComment(ref);
   }
 
   async stop(): Promise<void> {
@@ -113,8 +117,12 @@ export class SchemaHistory {
     const admin = client.createAdmin();
     await admin.connect();
     try {
-      await admin.createTopics([{ topic: this.topic, partitions: 1, replicationFactor: -1, configs: TOPIC_CONFIGS }]);
-      const partitions = (await admin.fetchPartitionCounts([this.topic])).get(this.topic);
+      // Created only when missing: the broker answers a create of an existing topic with an error kafkajs logs.
+      let partitions = (await admin.fetchPartitionCounts([this.topic])).get(this.topic);
+      if (partitions === undefined) {
+        await admin.createTopics([{ topic: this.topic, partitions: 1, replicationFactor: -1, configs: TOPIC_CONFIGS }]);
+        partitions = (await admin.fetchPartitionCounts([this.topic])).get(this.topic);
+      }
       if (partitions !== 1) {
         throw new BinlogdError('CONFIG_INVALID', `the schema history topic ${this.topic} has ${String(partitions)} partitions: it needs exactly 1 (one order of records); delete it or name another with schema.history.internal.kafka.topic`);
       }

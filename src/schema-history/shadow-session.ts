@@ -13,6 +13,8 @@ import type { ReplayPlan } from './replay-plan.js';
 import { informationSchemaColumns, uniqueIndexesFromShowIndex } from './show-columns.js';
 import { quoteIdentifier } from './sql-text.js';
 
+const ER_NO_SUCH_TABLE = 1146;
+
 export type ExecutePlan = Extract<ReplayPlan, { kind: 'execute' }>;
 
 /** What a replay produced: each result table's definition after the statement. */
@@ -63,7 +65,13 @@ export class ShadowSession {
     const sql = await this.session();
     const exists = await sql.query('SELECT 1 FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND TABLE_TYPE = ?', [ref.db, ref.table, 'BASE TABLE']);
     if (exists.length === 0) return undefined;
-    return this.read(sql, ref, false);
+    try {
+      return await this.read(sql, ref, false);
+    } catch (error) {
+      // Dropped by another session since it was listed: it is not part of this point's tables.
+      if ((error as { cause?: { errno?: number } }).cause?.errno === ER_NO_SUCH_TABLE) return undefined;
+      throw error;
+    }
   }
 
   /** The base tables of `db` now, by name. */

@@ -14,10 +14,25 @@ import type { SqlEndpoint } from '../../src/source/sql-client.js';
 const env = loadStackEnv();
 type Root = Awaited<ReturnType<typeof connectAsRoot>>;
 
-async function binlogEnd(root: Root): Promise<string> {
+async function binlogEnd(root: Root): Promise<{ file: string; pos: number }> {
   const [rows] = await root.query('SHOW MASTER STATUS');
   const row = (rows as Array<Record<string, unknown>>)[0]!;
-  return `${String(row['File'])}:${String(row['Position'])}`;
+  return { file: String(row['File']), pos: Number(row['Position']) };
+}
+
+/**
+ * The binlog events written since `from` that name `db` (the server is shared with other tests, so
+ * the binlog moves; none of what moved it may come from a replay on `db`).
+ */
+async function eventsNaming(root: Root, from: { file: string; pos: number }, db: string): Promise<string[]> {
+  const [logs] = await root.query('SHOW BINARY LOGS');
+  const files = (logs as Array<Record<string, unknown>>).map((l) => String(l['Log_name'])).filter((f) => f >= from.file);
+  const found: string[] = [];
+  for (const file of files) {
+    const [events] = await root.query(`SHOW BINLOG EVENTS IN '${file}'${file === from.file ? ` FROM ${from.pos}` : ''}`);
+    for (const event of events as Array<Record<string, unknown>>) if (String(event['Info']).includes(db)) found.push(String(event['Info']));
+  }
+  return found;
 }
 
 async function realTables(root: Root, db: string): Promise<Map<string, string>> {
@@ -105,7 +120,7 @@ for (const account of ['cdc', 'root'] as const) {
           definitions, shadows, keepsDatabase: (name) => name === db,
         });
         assert.equal(outcome.failure, undefined, `${sql}: ${String((outcome.failure?.error as Error | undefined)?.message)}`);
-        assert.equal(await binlogEnd(root), before, `the binlog did not move replaying ${sql}`);
+        assert.deepEqual(await eventsNaming(root, before, db), [], `nothing of the replay of ${sql} reached the binlog`);
       }
       assert.deepEqual(await realTables(root, db), tablesBefore, 'no real table changed');
       // Every definition equals what the server shows for the table the same DDL made for real.
@@ -156,7 +171,7 @@ test('refuses a statement on a table the history does not know, and reports it i
       definitions: new SchemaDefinitions(), shadows, keepsDatabase: () => true,
     });
     assert.match(String((outcome.failure?.error as Error).message), /replay refused for .*real_one/);
-    assert.equal(await binlogEnd(root), before);
+    assert.deepEqual(await eventsNaming(root, before, db), []);
     assert.deepEqual([...(await realTables(root, db)).values()][0]!.includes('`x`'), false);
   } finally {
     await shadows.close();

@@ -127,3 +127,22 @@ test('the missing CREATE TEMPORARY TABLES grant is an error naming the GRANT to 
   assert.match(findings[0]!.message, /GRANT CREATE TEMPORARY TABLES ON `shop`\.\* TO 'binlogd'@'%';$/);
   assert.deepEqual(serverProblems({ ...facts, temporaryTableGrants: ['*'] }, 'x'), []);
 });
+
+test('a table restored from the history shows no comment in schema change records until a DDL changes it, as in Debezium 3.5', async () => {
+  const { SchemaDefinitions } = await import('../../../src/schema-history/definitions.js');
+  const definitions = new SchemaDefinitions();
+  const t = { db: 'inv', table: 't' };
+  const definition = (comment: string | null) =>
+    ({ db: 'inv', table: 't', createStatement: '', columns: [], uniqueIndexes: [], defaultCharset: null, comment });
+  definitions.apply({ table: t, definition: definition('c') });
+  assert.equal(definitions.showsComment(t), true);
+  definitions.apply({ table: t, definition: definition('c') }, { restored: true });
+  assert.equal(definitions.showsComment(t), false);
+  definitions.apply({ table: t, definition: definition('c') });
+  assert.equal(definitions.showsComment(t), false, 'an ALTER leaving the comment keeps it hidden');
+  const moved = { db: 'inv', table: 'u' };
+  definitions.apply({ table: moved, definition: { ...definition('c'), table: 'u' } }, { from: (await definitions.get(t))! });
+  assert.equal(definitions.showsComment(moved), false, 'a rename carries it');
+  definitions.apply({ table: t, definition: definition('new') });
+  assert.equal(definitions.showsComment(t), true, 'a DDL setting the comment shows it again');
+});
