@@ -73,10 +73,11 @@ const readOptionalMetadata = zongjiEvents.TableMap.prototype._readOptionalMetada
 zongjiEvents.TableMap.prototype._readOptionalMetadata = function (this: ZongJiTableMap, parser, zongji): void {
   const bitmapSize = Math.floor((this.columnCount + 7) / 8);
   const start = parser._offset;
+  const end = parser._packetEnd - (zongji?.useChecksum ? 4 : 0);
   this.nullBitmap = Buffer.from(parser._buffer.subarray(start, start + bitmapSize));
+  this.rawMetadata = parser._buffer.toString('latin1', start, end);
   readOptionalMetadata.call(this, parser, zongji);
   if (this._columnCharsetIds === undefined) return;
-  const end = parser._packetEnd - (zongji?.useChecksum ? 4 : 0);
   const characterColumns = Array.from({ length: this.columnCount }, (_, i) => i).filter((i) => CHARSET_LIST_TYPES.has(this._effectiveColumnType(i)));
   const collations = characterCollations(parser._buffer.subarray(start + bitmapSize, end), characterColumns.length);
   if (collations) characterColumns.forEach((column, i) => { this._columnCharsetIds![column] = collations[i]; });
@@ -129,7 +130,11 @@ interface ZongJiTableMap {
   columnCount: number;
   columnNames?: string[];
   primaryKey?: number[];
+  columnTypes: number[];
+  columnsMetadata: unknown[];
   nullBitmap?: Buffer;
+  /** The null bitmap and the optional metadata block, as bytes in a string. */
+  rawMetadata?: string;
   _columnCharsetIds?: Array<number | undefined>;
   _effectiveColumnType(index: number): number;
   hasSelfDescribingMetadata(): boolean;
@@ -138,6 +143,10 @@ interface ZongJiTableMap {
 
 /** The plain TableMap of a zongji TABLE_MAP event; `previous` is returned when the structure is unchanged. */
 function tableMapOf(event: ZongJiTableMap, at: { file: string; position: number }, previous: TableMap | undefined): TableMap {
+  // A TABLE_MAP precedes every table's rows in every transaction: its raw metadata tells cheaply
+  // whether the structure is the one already described.
+  const signature = `${event.schemaName}.${event.tableName}|${event.columnTypes.join(',')}|${JSON.stringify(event.columnsMetadata)}|${event.rawMetadata ?? ''}`;
+  if (previous?.signature === signature) return previous;
   const bitmap = event.nullBitmap;
   const nullable = (i: number): boolean => bitmap === undefined || ((bitmap[i >> 3] ?? 0) & (1 << (i & 7))) !== 0;
   const columns: TableMapColumn[] | undefined = event.hasSelfDescribingMetadata()
@@ -148,8 +157,6 @@ function tableMapOf(event: ZongJiTableMap, at: { file: string; position: number 
     : undefined;
   const names = event.columnNames;
   const primaryKey = names ? (event.primaryKey ?? []).map((index) => names[index] ?? String(index)) : [];
-  const signature = JSON.stringify([event.schemaName, event.tableName, columns ?? null, primaryKey]);
-  if (previous?.signature === signature) return previous;
   return { db: event.schemaName, table: event.tableName, ...(columns ? { columns } : {}), primaryKey, signature, at };
 }
 
