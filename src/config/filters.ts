@@ -20,6 +20,10 @@ const shape = z.object({
   'column.include.list': regexList('Regular expressions matching <db>.<table>.<column> names to include in change events.'),
   'column.exclude.list': regexList('Regular expressions matching <db>.<table>.<column> names to leave out of change events.'),
   'table.ignore.builtin': bool(true, 'Whether the system databases (mysql, performance_schema, sys, information_schema) are ignored.'),
+  'table.ignore.online.schema.change.helpers': bool(true,
+    'Whether the helper tables of online schema change tools are ignored: _<table>_new and _<table>_old of pt-online-schema-change, '
+    + '_<table>_gho, _<table>_ghc and _<table>_del of gh-ost (any table named _<name>_new|old|gho|ghc|del). Their rows copy the changes '
+    + 'already captured under <table>. binlogd only (Debezium captures them unless the lists leave them out); false captures them like any table.'),
   'message.key.columns': text('Key columns for tables without (or instead of) a primary key: <db>.<table regex>:<col>,<col>;<db>.<table>:<col>…'),
   'gtid.source.includes': regexList('Regular expressions over GTID sources (<domain>-<server>) whose positions are kept when starting.'),
   'gtid.source.excludes': regexList('Regular expressions over GTID sources whose positions are ignored when starting.'),
@@ -54,6 +58,7 @@ export interface FiltersConfig {
   readonly columnInclude: readonly RegExp[];
   readonly columnExclude: readonly RegExp[];
   readonly ignoreBuiltin: boolean;
+  readonly ignoreOnlineSchemaChangeHelpers: boolean;
   readonly messageKeyColumns: readonly KeyColumns[];
   readonly gtidSourceIncludes: readonly RegExp[];
   readonly gtidSourceExcludes: readonly RegExp[];
@@ -93,6 +98,7 @@ export const filtersArea = defineArea({
       columnInclude: v['column.include.list'],
       columnExclude: v['column.exclude.list'],
       ignoreBuiltin: v['table.ignore.builtin'],
+      ignoreOnlineSchemaChangeHelpers: v['table.ignore.online.schema.change.helpers'],
       messageKeyColumns: keys.entries,
       gtidSourceIncludes: v['gtid.source.includes'],
       gtidSourceExcludes: v['gtid.source.excludes'],

@@ -71,6 +71,9 @@ require_tools() {
   require mvn maven
   require curl curl
   require openssl openssl
+  # The online schema change tests run pt-online-schema-change as root; the package brings Perl's
+  # DBD::mysql (libdbd-mysql-perl), which talks to MariaDB 10.11 as it is.
+  require pt-online-schema-change percona-toolkit
 }
 
 # Resolves one Maven module of test/stack/maven into .stack/lib/<name>, once per pom content, so a
