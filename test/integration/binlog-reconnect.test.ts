@@ -38,7 +38,7 @@ test('a binlog connection killed inside a 30,000-row transaction: every row exac
   const user = `rc_${Date.now().toString(36)}`;
   await db.query(`CREATE DATABASE IF NOT EXISTS ${DB}; CREATE TABLE ${table} (id INT PRIMARY KEY, tx INT, v VARCHAR(500))`);
   await db.query(`CREATE USER '${user}'@'127.0.0.1' IDENTIFIED BY 'pw'`);
-  await db.query(`GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'127.0.0.1'`);
+  await db.query(`GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, CREATE TEMPORARY TABLES ON *.* TO '${user}'@'127.0.0.1'`);
   const kafka = new Kafka({ brokers: loadStackEnv().kafkaBrokers, clientId: 'reconnect-test', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();

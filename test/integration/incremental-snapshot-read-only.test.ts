@@ -40,7 +40,7 @@ async function withFixture(name: string, rows: number, run: (f: Fixture) => Prom
   await db.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, val INT NOT NULL, note VARCHAR(40))`);
   await db.query(`INSERT INTO ${table} SELECT seq, 0, CONCAT('row ', seq) FROM ${DB}.seq_1_to_${rows}`);
   await db.query(`CREATE USER '${user.name}'@'127.0.0.1' IDENTIFIED BY '${user.password}'`);
-  await db.query(`GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user.name}'@'127.0.0.1'`);
+  await db.query(`GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, CREATE TEMPORARY TABLES ON *.* TO '${user.name}'@'127.0.0.1'`);
   const signalTopic = uniqueName('ro_signals');
   const prefix = uniqueName('incr_ro');
   await withKafkaAdmin(connection, async (admin, created) => {

@@ -79,11 +79,13 @@ describe("the users' connector files, unchanged, on a server with their settings
     // As `echo secure_password > …` leaves it: the provider drops the final newline.
     writeFileSync(join(secrets, 'mariadb', 'debezium', 'password'), `${PASSWORD}\n`);
     db = await connectAsRoot(stack.mariadbPort);
-    // The CDC account as the user's cnf comments create it, plus what the heartbeat action query writes.
+    // The CDC account as the user's cnf comments create it, plus what the heartbeat action query writes
+    // and the one grant binlogd needs beyond Debezium's: temporary tables for its schema history.
     await db.query(`CREATE DATABASE inventory;
       CREATE USER 'debezium'@'%' IDENTIFIED BY '${PASSWORD}';
       GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'debezium'@'%';
-      GRANT SELECT ON performance_schema.* TO 'debezium'@'%'`);
+      GRANT SELECT ON performance_schema.* TO 'debezium'@'%';
+      GRANT CREATE TEMPORARY TABLES ON inventory.* TO 'debezium'@'%'`);
     await db.changeUser({ database: 'inventory' });
     await db.query(INVENTORY_TABLES);
     for (const statement of splitSqlScript(readFileSync(join(FIXTURES, 'outbox-schema.sql'), 'utf8'))) await db.query(statement);
