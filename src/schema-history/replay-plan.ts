@@ -13,6 +13,8 @@ export type ReplayPlan =
       kind: 'execute'; statement: string; shadows: readonly TableRef[]; results: readonly TableRef[]; removed: readonly TableRef[];
       /** CREATE TABLE's target: the statement creates it rather than acting on an existing table. */
       creates?: TableRef;
+      /** CREATE TABLE ... LIKE's source. */
+      copies?: TableRef;
       /**
        * ALTER TABLE ... RENAME: run without the RENAME clause (on a temporary table it needs CREATE
        * and INSERT on the new name), the result read under the old name and stored under the new.
@@ -53,6 +55,7 @@ export function planReplay(sql: string, defaultDb: string): ReplayPlan | null {
       results: [target],
       removed: [],
       creates: target,
+      ...(source ? { copies: source } : {}),
     };
   }
   if ((m = new RegExp(String.raw`^ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\s+(?:IF\s+EXISTS\s+)?(${NAME})`, 'i').exec(text))) {
