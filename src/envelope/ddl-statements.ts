@@ -94,7 +94,8 @@ export function classifyDdl(sql: string, defaultDb: string): DdlStatement | null
 export function statementHead(sql: string): { text: string; start: number } | null {
   const opening = blankComments(sql.slice(0, 512));
   const first = codeStart(opening);
-  if (first < opening.length && !/^(?:TRUNCATE|CREATE|ALTER|DROP|RENAME)\b/i.test(opening.slice(first))) return null;
+  const wordFits = first + 'TRUNCATE '.length < opening.length;
+  if (wordFits && !/^(?:TRUNCATE|CREATE|ALTER|DROP|RENAME)\b/i.test(opening.slice(first))) return null;
   const blanked = blankComments(sql);
   const start = codeStart(blanked);
   // Debezium's lexer hides executable comments whole, so a statement inside one (a dump's

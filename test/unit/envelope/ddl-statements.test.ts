@@ -55,6 +55,9 @@ test('comments anywhere in the statement head are skipped (gh-ost writes `create
   assert.equal(classifyDdl('DROP /* gh-ost */ TABLE IF EXISTS `osc`.`_t_del`', 'x')?.kind, 'tables');
   assert.equal(classifyDdl('CREATE /* x */ TEMPORARY TABLE t (id INT)', 'inv'), null);
   assert.deepEqual(classifyDdl('CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop`', ''), { kind: 'database', db: 'shop', op: 'CREATE' });
+  const longComment = `/* ${'x'.repeat(600)} */ ALTER TABLE t ADD y INT`;
+  assert.equal(classifyDdl(longComment, 'inv')?.kind, 'tables');
+  assert.equal(classifyDdl(`${' '.repeat(505)}CREATE TABLE t (id INT)`, 'inv')?.kind, 'tables');
   // A whole statement inside an executable comment (a dump's) is hidden from Debezium's lexer.
   assert.equal(classifyDdl('/*!40000 ALTER TABLE `t` DISABLE KEYS */', 'inv'), null);
 });
