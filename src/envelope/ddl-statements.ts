@@ -1,7 +1,9 @@
 // What a statement of a binlog QUERY event does to tables, as far as Debezium's schema change
 // events and truncate events tell: which tables it creates, alters, drops or truncates, and which
 // database it creates or drops. Not a SQL parser: it reads the statement head MariaDB writes
-// (the server logs DDL as typed, and `DROP TABLE` lists rewritten with backquoted names).
+// (the server logs DDL as typed, comments included, and `DROP TABLE` lists rewritten with
+// backquoted names), with comments skipped (sql-comments.ts).
+import { blankComments, codeStart } from './sql-comments.js';
 
 export interface TableRef {
   readonly db: string;
@@ -27,7 +29,9 @@ const NAME = String.raw`${IDENT}(?:\s*\.\s*${IDENT})?`;
 
 /** Classifies a QUERY event statement; null when it is not DDL Debezium reports (GRANT, views, routines…). */
 export function classifyDdl(sql: string, defaultDb: string): DdlStatement | null {
-  const text = stripLeadingComments(sql);
+  const head = statementHead(sql);
+  if (!head) return null;
+  const { text, start } = head;
   const ref = (name: string): TableRef => tableRef(name, defaultDb);
   let m: RegExpExecArray | null;
   if ((m = new RegExp(String.raw`^TRUNCATE\s+(?:TABLE\s+)?(${NAME})`, 'i').exec(text))) {
@@ -61,13 +65,18 @@ export function classifyDdl(sql: string, defaultDb: string): DdlStatement | null
     };
   }
   if ((m = /^RENAME\s+TABLES?\s+/i.exec(text))) {
+    const clausesAt = start + m[0].length;
     const pairs = [...text.slice(m[0].length).matchAll(new RegExp(String.raw`(${NAME})\s+TO\s+(${NAME})`, 'gi'))];
     const tables = pairs.map((p) => ref(p[2]!));
+    // Debezium's text of each pair: the statement as written up to its first pair, then the pair
+    // as written (MySqlAntlrDdlParser.signalAlterTable), comments and letter case kept.
+    const prefix = sql.slice(start, clausesAt + (pairs[0]?.index ?? 0));
     // One event per pair; a name renamed again later in the statement shows no table change.
     const events = pairs.map((p, i) => {
       const target = tables[i]!;
       const movedOn = pairs.slice(i + 1).some((later) => sameRef(ref(later[1]!), target));
-      return { ddl: `RENAME TABLE ${p[1]} TO ${p[2]}`, changes: movedOn ? [] : [{ type: 'ALTER' as const, ref: target }] };
+      const clause = sql.slice(clausesAt + p.index, clausesAt + p.index + p[0].length);
+      return { ddl: prefix + clause, changes: movedOn ? [] : [{ type: 'ALTER' as const, ref: target }] };
     });
     return { kind: 'tables', db: tables[0]?.db ?? defaultDb, tables, events, renames: pairs.map((p) => ({ from: ref(p[1]!), to: ref(p[2]!) })) };
   }
@@ -77,21 +86,22 @@ export function classifyDdl(sql: string, defaultDb: string): DdlStatement | null
   return null;
 }
 
-function stripLeadingComments(sql: string): string {
-  let text = sql.trimStart();
-  for (;;) {
-    if (text.startsWith('/*') && !text.startsWith('/*!')) {
-      const end = text.indexOf('*/');
-      if (end < 0) return text;
-      text = text.slice(end + 2).trimStart();
-    } else if (/^(--\s|#)/.test(text)) {
-      const end = text.indexOf('\n');
-      if (end < 0) return '';
-      text = text.slice(end + 1).trimStart();
-    } else {
-      return text;
-    }
-  }
+/**
+ * The statement with comments blanked from its first word on (`text`), and where that word is in
+ * `sql` (`start`); offsets into `text` plus `start` are offsets into `sql`. Null when the statement
+ * does not start with a word DDL starts with, before blanking all of a long DML statement.
+ */
+export function statementHead(sql: string): { text: string; start: number } | null {
+  const opening = blankComments(sql.slice(0, 512));
+  const first = codeStart(opening);
+  const wordFits = first + 'TRUNCATE '.length < opening.length;
+  if (wordFits && !/^(?:TRUNCATE|CREATE|ALTER|DROP|RENAME)\b/i.test(opening.slice(first))) return null;
+  const blanked = blankComments(sql);
+  const start = codeStart(blanked);
+  // Debezium's lexer hides executable comments whole, so a statement inside one (a dump's
+  // `/*!40000 ALTER TABLE t DISABLE KEYS */`) is no schema change to it.
+  if (/\/\*M?!\d*\s*$/.test(sql.slice(0, start))) return null;
+  return { text: blanked.slice(start), start };
 }
 
 /** `a, db.b, \`c\`` up to the first token that is not a name (a comment, RESTRICT, CASCADE). */

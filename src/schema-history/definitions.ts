@@ -10,7 +10,8 @@ export class SchemaDefinitions implements TableDefinitions {
   /**
    * Tables whose comment Debezium 3.5 no longer shows in schema change records: it restores tables
    * from its schema history without their comment after a restart (seen against the oracle), and
-   * keeps it so until a DDL sets the comment again. Mirrored here for tables restored from the topic.
+   * keeps it so until a DDL sets the comment again. Mirrored here for tables restored from the topic,
+   * and for tables made by CREATE TABLE ... LIKE, which Debezium copies without the comment.
    */
   private readonly commentsHidden = new Set<string>();
 
@@ -26,8 +27,9 @@ export class SchemaDefinitions implements TableDefinitions {
   /**
    * `restored`: read back from the history topic at start. `from`: the definition this one came
    * from when it is another table's (a rename); a hidden comment stays hidden while it is unchanged.
+   * `copied`: made by CREATE TABLE ... LIKE.
    */
-  apply(record: Pick<HistoryRecord, 'table' | 'definition'>, options: { restored?: boolean; from?: StoredDefinition } = {}): void {
+  apply(record: Pick<HistoryRecord, 'table' | 'definition'>, options: { restored?: boolean; copied?: boolean; from?: StoredDefinition } = {}): void {
     const k = key(record.table);
     const definition = record.definition;
     if (!definition) {
@@ -36,7 +38,7 @@ export class SchemaDefinitions implements TableDefinitions {
       return;
     }
     const source = options.from ?? this.tables.get(k);
-    const hidden = options.restored === true
+    const hidden = options.restored === true || options.copied === true
       || (source !== undefined && this.commentsHidden.has(key(source)) && source.comment === definition.comment);
     this.tables.set(k, definition);
     if (hidden) this.commentsHidden.add(k);

@@ -37,8 +37,8 @@ export async function replayStatement(options: {
   const record = (table: TableRef, definition: HistoryRecord['definition']): HistoryRecord =>
     ({ table, position: statement.position, ddl: statement.sql, definition });
   const records: HistoryRecord[] = [];
-  const commit = (r: HistoryRecord, from?: StoredDefinition): void => {
-    definitions.apply(r, from ? { from } : {});
+  const commit = (r: HistoryRecord, from?: StoredDefinition, copied = false): void => {
+    definitions.apply(r, { ...(from ? { from } : {}), copied });
     records.push(r);
   };
   switch (plan.kind) {
@@ -68,7 +68,8 @@ export async function replayStatement(options: {
           const to = plan.renamed?.from === table ? plan.renamed.to : table;
           const before = definitions.get(table);
           if (definition && keepsDatabase(to.db)) {
-            commit(record(to, to === table ? definition : { ...definition, db: to.db, table: to.table, createStatement: renamedCreate(definition.createStatement, to.table) }), before);
+            commit(record(to, to === table ? definition : { ...definition, db: to.db, table: to.table, createStatement: renamedCreate(definition.createStatement, to.table) }),
+              before, plan.copies !== undefined && plan.creates === table);
           }
           if (to !== table && before) commit(record(table, null));
         }

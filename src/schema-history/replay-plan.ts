@@ -2,8 +2,9 @@
 // the statement to run against them (its head rewritten so it can only touch temporary tables),
 // and which tables to read back, drop or move afterwards. RENAME TABLE is never run: on a
 // temporary table the server still writes it to the binlog, where it would rename the real tables
-// of every replica. Reads only the statement head (ddl-statements.ts) and top-level keywords.
-import { classifyDdl, type TableRef } from '../envelope/ddl-statements.js';
+// of every replica. Reads only the statement head (ddl-statements.ts) and top-level keywords. The
+// head the plan runs is the one it read, comments skipped; the rest of the statement is run as written.
+import { classifyDdl, statementHead, type TableRef } from '../envelope/ddl-statements.js';
 import { topLevelIndexOf, unquoteIdentifier } from './sql-text.js';
 
 export type ReplayPlan =
@@ -12,6 +13,8 @@ export type ReplayPlan =
       kind: 'execute'; statement: string; shadows: readonly TableRef[]; results: readonly TableRef[]; removed: readonly TableRef[];
       /** CREATE TABLE's target: the statement creates it rather than acting on an existing table. */
       creates?: TableRef;
+      /** CREATE TABLE ... LIKE's source. */
+      copies?: TableRef;
       /**
        * ALTER TABLE ... RENAME: run without the RENAME clause (on a temporary table it needs CREATE
        * and INSERT on the new name), the result read under the old name and stored under the new.
@@ -34,7 +37,11 @@ export function planReplay(sql: string, defaultDb: string): ReplayPlan | null {
   const statement = classifyDdl(sql, defaultDb);
   if (!statement || statement.kind === 'truncate') return null;
   if (statement.kind === 'database') return statement.op === 'DROP' ? { kind: 'drop-database', db: statement.db } : null;
-  const text = stripLeadingComments(sql);
+  const head = statementHead(sql);
+  if (!head) return null;
+  const { text, start } = head;
+  /** The statement from `at` (an offset into `text`) on, as written. */
+  const asWritten = (at: number): string => sql.slice(start + at);
   let m: RegExpExecArray | null;
   if ((m = new RegExp(String.raw`^CREATE\s+(OR\s+REPLACE\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?(${NAME})`, 'i').exec(text))) {
     const target = statement.tables[0]!;
@@ -42,19 +49,20 @@ export function planReplay(sql: string, defaultDb: string): ReplayPlan | null {
     const source = like ? refOf(like[1]!, defaultDb) : undefined;
     return {
       kind: 'execute',
-      statement: `CREATE ${m[1] ? 'OR REPLACE ' : ''}TEMPORARY TABLE ${text.slice(m[0].length - m[3]!.length - (m[2]?.length ?? 0))}`,
+      statement: `CREATE ${m[1] ? 'OR REPLACE ' : ''}TEMPORARY TABLE ${text.slice(m[0].length - m[3]!.length - (m[2]?.length ?? 0), m[0].length)}${asWritten(m[0].length)}`,
       // The target too where it may exist: IF NOT EXISTS then keeps it, OR REPLACE replaces the shadow.
       shadows: [...(m[1] || m[2] ? [target] : []), ...(source ? [source] : [])],
       results: [target],
       removed: [],
       creates: target,
+      ...(source ? { copies: source } : {}),
     };
   }
   if ((m = new RegExp(String.raw`^ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\s+(?:IF\s+EXISTS\s+)?(${NAME})`, 'i').exec(text))) {
     const table = refOf(m[1]!, defaultDb);
     if (isPartitionMaintenance(text.slice(m[0].length))) return { kind: 'unchanged' };
     const renamed = statement.renames?.[0]?.to;
-    const clauses = replayableAlter(withoutTopLevelPartitionBy(text.slice(m[0].length)));
+    const clauses = replayableAlter(withoutTopLevelPartitionBy(asWritten(m[0].length)));
     return {
       kind: 'execute',
       statement: text.slice(0, m[0].length) + (renamed ? withoutRename(clauses) : clauses),
@@ -66,7 +74,7 @@ export function planReplay(sql: string, defaultDb: string): ReplayPlan | null {
   }
   if ((m = new RegExp(String.raw`^(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?|DROP\s+)INDEX\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:\`(?:[^\`]|\`\`)+\`|[\w$]+)\s+ON\s+(${NAME})`, 'i').exec(text))) {
     const table = refOf(m[1]!, defaultDb);
-    return { kind: 'execute', statement: text, shadows: [table], results: [table], removed: [] };
+    return { kind: 'execute', statement: text.slice(0, m[0].length) + asWritten(m[0].length), shadows: [table], results: [table], removed: [] };
   }
   if (/^DROP\s/i.test(text)) return { kind: 'drop', tables: statement.tables };
   if (/^RENAME\s/i.test(text)) return { kind: 'rename', renames: statement.renames ?? [] };
@@ -116,21 +124,4 @@ export function replayableAlter(sql: string): string {
 function refOf(name: string, defaultDb: string): TableRef {
   const parts = [...name.matchAll(/`(?:[^`]|``)+`|[\w$]+/g)].map((p) => unquoteIdentifier(p[0]));
   return parts.length === 2 ? { db: parts[0]!, table: parts[1]! } : { db: defaultDb, table: parts[0]! };
-}
-
-function stripLeadingComments(sql: string): string {
-  let text = sql.trimStart();
-  for (;;) {
-    if (text.startsWith('/*') && !text.startsWith('/*!')) {
-      const end = text.indexOf('*/');
-      if (end < 0) return text;
-      text = text.slice(end + 2).trimStart();
-    } else if (/^(--\s|#)/.test(text)) {
-      const end = text.indexOf('\n');
-      if (end < 0) return '';
-      text = text.slice(end + 1).trimStart();
-    } else {
-      return text;
-    }
-  }
 }

@@ -1,7 +1,9 @@
 // Online schema change tools against Debezium itself: pt-online-schema-change (run for real) and
-// gh-ost (its statements reproduced) change a table while a writer keeps writing to it. Debezium
-// captures it all as it happens; one binlogd keeps up, another is stopped before the change starts
-// and restarted once it is over, so it reads the whole change behind the writers. Both must write
+// gh-ost (its statements reproduced) change a table while a writer keeps writing to it. One binlogd
+// and one Debezium connector keep up; another binlogd and another Debezium connector are both stopped
+// at the same point before the change starts and restarted once it is over, as a user's would be, so
+// they read the whole change behind the writers. Each binlogd is compared with the Debezium connector
+// run as it was. Both must write
 // what Debezium writes for the table (op, key, before, after, source, key and value schemas) and
 // the same schema change records, every change of the table once and in order, with the schema the
 // row had when it was written, and must not capture the tools' helper tables, which Debezium
@@ -11,7 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { captureWithDebezium, type DebeziumRecord } from '../oracle/debezium.js';
+import { captureWithDebezium, type Capture, type DebeziumRecord } from '../oracle/debezium.js';
 import { connectAsRoot } from '../support/mariadb.js';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
 import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
@@ -29,7 +31,7 @@ type Tool = 'pt-online-schema-change' | 'gh-ost';
 const HELPERS: Record<Tool, string[]> = { 'pt-online-schema-change': ['_t_new', '_t_old'], 'gh-ost': ['_t_gho', '_t_ghc', '_t_del'] };
 
 for (const tool of Object.keys(HELPERS) as Tool[]) {
-  test(`${tool} while binlogd keeps up and while it lags: the records Debezium writes, helper tables left out`, { timeout: 420_000 }, async () => {
+  test(`${tool} while binlogd keeps up and while it lags: the records Debezium writes, helper tables left out`, { timeout: 600_000 }, async () => {
     const root = await connectAsRoot();
     const db = uniqueName(tool === 'gh-ost' ? 'osc_ghost' : 'osc_ptosc');
     const tables = ['t', ...HELPERS[tool]].map((name) => `${db}.${name}`);
@@ -37,7 +39,6 @@ for (const tool of Object.keys(HELPERS) as Tool[]) {
     // binlogd's schema history replays the DDL of the captured databases in temporary tables.
     const include = tables.map((t) => t.replace('.', '\\.')).join(',');
     const config = { 'snapshot.mode': 'no_data', 'include.schema.changes': 'true', 'database.include.list': db, 'table.include.list': include };
-    const { mariadb: cdc } = loadStackEnv();
     const keepPrefix = uniqueName('bdkeep');
     const lagPrefix = uniqueName('bdlag');
     const start = (prefix: string) => startBinlogd({ name: prefix, config: { ...config, 'topic.prefix': prefix }, timeoutMs: 60_000 });
@@ -46,34 +47,44 @@ for (const tool of Object.keys(HELPERS) as Tool[]) {
     const writer = new TableWriter(writerConn, `\`${db}\`.\`t\``);
     const problems: string[] = [];
     try {
-      await root.query(`CREATE DATABASE ${db}; GRANT CREATE TEMPORARY TABLES ON ${db}.* TO '${cdc.user}'@'${cdc.host}'; CREATE TABLE ${db}.t ${TABLE};
+      await root.query(`CREATE DATABASE ${db}; CREATE TABLE ${db}.t ${TABLE};
         INSERT INTO ${db}.t (id, a, c) SELECT seq, CONCAT('a', seq), seq FROM ${db}.seq_1_to_${SEED_ROWS}`);
       running.push(await start(keepPrefix));
       let lagging = await start(lagPrefix);
       running.push(lagging);
-      const capture = await captureWithDebezium({
-        tables, config: { 'include.schema.changes': 'true' }, topics: (p) => [p], timeoutMs: 300_000,
+      const debezium = { tables, config: { 'include.schema.changes': 'true' }, topics: (p: string) => [p], timeoutMs: 400_000 };
+      let laggingCapture: Capture | undefined;
+      const keepingCapture = await captureWithDebezium({
+        ...debezium,
         write: async () => {
-          for (let i = 0; i < WRITES_AROUND; i++) await writer.write();
-          // The lagging binlogd stores its position after these, then misses the whole change.
-          await readAvroTopic(`${lagPrefix}.${db}.t`, WRITES_AROUND, 60_000);
-          assert.equal(await lagging.stop(), 0, 'the lagging binlogd stops cleanly');
-          if (tool === 'gh-ost') await runGhostMigration({ db, table: 't', alter: ALTER }, writer, ['id', 'c']);
-          else await runPtOnlineSchemaChange({ db, table: 't', alter: ALTER }, writer);
-          for (let i = 0; i < WRITES_AROUND; i++) await writer.write();
+          laggingCapture = await captureWithDebezium({
+            ...debezium,
+            write: async ({ records, connector }) => {
+              for (let i = 0; i < WRITES_AROUND; i++) await writer.write();
+              // The lagging binlogd and Debezium store their positions after these, then both miss the whole change.
+              await readAvroTopic(`${lagPrefix}.${db}.t`, WRITES_AROUND, 60_000);
+              await waitFor(() => records.filter((r) => r.topic.endsWith(`.${db}.t`)).length >= WRITES_AROUND, 'the lagging Debezium reads the rows before the stop');
+              assert.equal(await lagging.stop(), 0, 'the lagging binlogd stops cleanly');
+              await connectRest('PUT', `/connectors/${connector}/stop`);
+              await waitFor(async () => (await connectorState(connector)) === 'STOPPED', 'the lagging Debezium stops');
+              if (tool === 'gh-ost') await runGhostMigration({ db, table: 't', alter: ALTER }, writer, ['id', 'c']);
+              else await runPtOnlineSchemaChange({ db, table: 't', alter: ALTER }, writer);
+              for (let i = 0; i < WRITES_AROUND; i++) await writer.write();
+              lagging = await start(lagPrefix);
+              running.push(lagging);
+              await connectRest('PUT', `/connectors/${connector}/resume`);
+            },
+          });
         },
       });
-      lagging = await start(lagPrefix);
-      running.push(lagging);
-
-      const theirs = capture.records;
-      const expected = theirs.filter((r) => r.topic === `${capture.topicPrefix}.${db}.t`);
-      assert.ok(expected.length >= 2 * WRITES_AROUND + 5, `Debezium wrote ${expected.length} records of t`);
-      const expectedChanges = theirs.filter((r) => r.topic === capture.topicPrefix && r.value?.payload.databaseName === db && r.value.payload.source.snapshot !== 'true');
-      const theirHelpers = HELPERS[tool].filter((h) => theirs.some((r) => r.topic === `${capture.topicPrefix}.${db}.${h}`));
       const truth = await tableRows(root, `${db}.t`);
 
-      for (const [mode, prefix] of [['keeping up', keepPrefix], ['lagging', lagPrefix]] as const) {
+      for (const [mode, prefix, capture] of [['keeping up', keepPrefix, keepingCapture], ['lagging', lagPrefix, laggingCapture!]] as const) {
+        const theirs = capture.records;
+        const expected = theirs.filter((r) => r.topic === `${capture.topicPrefix}.${db}.t`);
+        assert.ok(expected.length >= 2 * WRITES_AROUND + 5, `${mode}: Debezium wrote ${expected.length} records of t`);
+        const expectedChanges = theirs.filter((r) => r.topic === capture.topicPrefix && r.value?.payload.databaseName === db && r.value.payload.source.snapshot !== 'true');
+        const theirHelpers = HELPERS[tool].filter((h) => theirs.some((r) => r.topic === `${capture.topicPrefix}.${db}.${h}`));
         const actual = await readAvroTopic(`${prefix}.${db}.t`, expected.length, 90_000);
         problems.push(...await recordDifferences(`${mode}: t`, expected, actual, capture.topicPrefix, prefix));
         problems.push(...finalStateDifferences(`${mode}: t`, actual, truth));
@@ -81,11 +92,11 @@ for (const tool of Object.keys(HELPERS) as Tool[]) {
         problems.push(...await schemaChangeDifferences(`${mode}: schema changes`, expectedChanges, actualChanges, capture.topicPrefix, prefix));
         const helperTopics = await topicsNamed(HELPERS[tool].map((h) => `${prefix}.${db}.${h}`));
         if (helperTopics.length > 0) problems.push(`${mode}: helper tables captured: ${helperTopics.join(', ')}`);
+        console.log(`${tool}, ${mode}: Debezium wrote ${expected.length} records of t, ${expectedChanges.length} schema changes `
+          + `(${expectedChanges.map((r) => JSON.stringify(r.value!.payload.ddl.replace(/\s+/g, ' ').slice(0, 160))).join(', ')}), `
+          + `records of helper tables ${theirHelpers.join(', ') || 'none'}; writer statements ${writer.written}`);
+        assert.ok(theirHelpers.length > 0, `${mode}: Debezium captures helper tables that its include list names`);
       }
-      console.log(`${tool}: Debezium wrote ${expected.length} records of t, ${expectedChanges.length} schema changes `
-        + `(${expectedChanges.map((r) => JSON.stringify(r.value!.payload.ddl.replace(/\s+/g, ' ').slice(0, 160))).join(', ')}), `
-        + `records of helper tables ${theirHelpers.join(', ') || 'none'}; writer statements ${writer.written}`);
-      assert.ok(theirHelpers.length > 0, 'Debezium captures helper tables that its include list names');
       if (problems.length > 0) assert.fail(`${problems.length} differences from Debezium:\n${summarize(problems).join('\n')}`);
     } finally {
       for (const binlogd of running) {
@@ -95,7 +106,6 @@ for (const tool of Object.keys(HELPERS) as Tool[]) {
         if (code !== 0 || (problems.length > 0 && notable.length > 0)) console.error(code, JSON.stringify(notable).slice(0, 3000), binlogd.stderr.join('').slice(0, 2000));
       }
       await writerConn.end();
-      await root.query(`REVOKE CREATE TEMPORARY TABLES ON ${db}.* FROM '${cdc.user}'@'${cdc.host}'`).catch(() => undefined);
       await root.query(`DROP DATABASE IF EXISTS ${db}`);
       await root.end();
     }
@@ -159,11 +169,27 @@ async function schemaChangeDifferences(label: string, expected: DebeziumRecord[]
     const where = `${label} ${i} (${shown(statement)})`;
     diff(`${where} key`, asJsonPayload(ours.key), theirs.key?.payload ?? null, out);
     const normalize = (v: Record<string, any>) => ({ ...v, ts_ms: 0, source: { ...v['source'], version: '' } });
-    diff(`${where} value`, normalize(asJsonPayload(ours.value) as Record<string, any>), normalize(theirs.value!.payload), out);
+    const differences: string[] = [];
+    diff(`${where} value`, normalize(asJsonPayload(ours.value) as Record<string, any>), normalize(theirs.value!.payload), differences);
+    out.push(...differences.filter((line) => !isUnwrittenIntegerWidth(line, `${where} value`, theirs.value!.payload)));
     diff(`${where} value schema`, JSON.parse(await registeredSchema(ours.valueSchemaId!)), avroFor(theirs.value!.schema), out);
   }
   for (const extra of actual.slice(next)) out.push(`${label}: binlogd wrote ${shown(ddl(extra.value as { ddl?: string }))} where Debezium did not`);
   return out;
+}
+
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'INTEGER', 'BIGINT']);
+
+/**
+ * The one documented difference (README, schema changes): an integer column created without a
+ * display width (gh-ost's own `id bigint unsigned`, `id int`) has no length in Debezium, which reads
+ * it from the DDL text; binlogd, with no DDL parser, has the width MariaDB shows (`bigint(20)`).
+ */
+function isUnwrittenIntegerWidth(line: string, prefix: string, theirs: { tableChanges?: Array<{ table?: { columns?: Array<{ name: string; typeName: string }> } }> }): boolean {
+  const m = /^\.tableChanges\[(\d+)\]\.table\.columns\[([^\]]+)\]\.length: binlogd \d+, Debezium null$/.exec(line.slice(prefix.length));
+  if (!line.startsWith(prefix) || !m) return false;
+  const column = theirs.tableChanges?.[Number(m[1])]?.table?.columns?.find((c) => c.name === m[2]);
+  return column !== undefined && INTEGER_TYPES.has(column.typeName.replace(/ UNSIGNED$/, ''));
 }
 
 /** Replaying the records must give the table as it is: every change once, none lost. */
@@ -249,5 +275,27 @@ async function topicsNamed(names: string[]): Promise<string[]> {
     return names.filter((n) => existing.has(n));
   } finally {
     await admin.disconnect();
+  }
+}
+
+const CONNECT_URL = 'http://127.0.0.1:18083';
+
+async function connectorState(connector: string): Promise<string | undefined> {
+  const status = await connectRest('GET', `/connectors/${connector}/status`) as { connector?: { state?: string } };
+  return status.connector?.state;
+}
+
+async function connectRest(method: string, path: string): Promise<unknown> {
+  const response = await fetch(CONNECT_URL + path, { method, headers: { 'Content-Type': 'application/json' } });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`Kafka Connect ${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -40,3 +40,38 @@ test('RENAME TABLE alters each new name; databases; other statements are not sch
     assert.equal(classifyDdl(sql, 'inv'), null, sql);
   }
 });
+
+test('comments anywhere in the statement head are skipped (gh-ost writes `create /* gh-ost */ table`)', () => {
+  const create = classifyDdl('create /* gh-ost */ table `osc`.`_t_gho` like `osc`.`t`', 'x');
+  assert.deepEqual(create, {
+    kind: 'tables', db: 'osc', tables: [{ db: 'osc', table: '_t_gho' }],
+    events: [{ ddl: 'create /* gh-ost */ table `osc`.`_t_gho` like `osc`.`t`', changes: [{ type: 'CREATE', ref: { db: 'osc', table: '_t_gho' } }] }],
+  });
+  const alter = classifyDdl('alter /* gh-ost */ table `osc`.`_t_gho` ADD COLUMN note INT', 'x');
+  assert.deepEqual(alter?.kind === 'tables' && alter.events[0]!.changes, [{ type: 'ALTER', ref: { db: 'osc', table: '_t_gho' } }]);
+  assert.deepEqual(classifyDdl('-- migration 12\nTRUNCATE /* all */ orders', 'inv'), { kind: 'truncate', table: { db: 'inv', table: 'orders' } });
+  const byHand = classifyDdl('# by hand\nALTER TABLE /* shop.x */ orders ADD y INT', 'inv');
+  assert.deepEqual(byHand?.kind === 'tables' && byHand.tables, [{ db: 'inv', table: 'orders' }]);
+  assert.equal(classifyDdl('DROP /* gh-ost */ TABLE IF EXISTS `osc`.`_t_del`', 'x')?.kind, 'tables');
+  assert.equal(classifyDdl('CREATE /* x */ TEMPORARY TABLE t (id INT)', 'inv'), null);
+  assert.deepEqual(classifyDdl('CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop`', ''), { kind: 'database', db: 'shop', op: 'CREATE' });
+  const longComment = `/* ${'x'.repeat(600)} */ ALTER TABLE t ADD y INT`;
+  assert.equal(classifyDdl(longComment, 'inv')?.kind, 'tables');
+  assert.equal(classifyDdl(`${' '.repeat(505)}CREATE TABLE t (id INT)`, 'inv')?.kind, 'tables');
+  // A whole statement inside an executable comment (a dump's) is hidden from Debezium's lexer.
+  assert.equal(classifyDdl('/*!40000 ALTER TABLE `t` DISABLE KEYS */', 'inv'), null);
+});
+
+test('RENAME TABLE pairs keep the statement\'s own text up to its first pair, as Debezium splits them', () => {
+  const swap = classifyDdl('rename /* gh-ost */ table `osc`.`t` to `osc`.`_t_del`, `osc`.`_t_gho` to `osc`.`t`', 'x');
+  assert.deepEqual(swap?.kind === 'tables' && swap.events.map((e) => e.ddl), [
+    'rename /* gh-ost */ table `osc`.`t` to `osc`.`_t_del`',
+    'rename /* gh-ost */ table `osc`.`_t_gho` to `osc`.`t`',
+  ]);
+  assert.deepEqual(swap?.kind === 'tables' && swap.renames, [
+    { from: { db: 'osc', table: 't' }, to: { db: 'osc', table: '_t_del' } },
+    { from: { db: 'osc', table: '_t_gho' }, to: { db: 'osc', table: 't' } },
+  ]);
+  const spaced = classifyDdl('/* lead */ RENAME TABLE a /* old */ TO b', 'inv');
+  assert.deepEqual(spaced?.kind === 'tables' && spaced.events.map((e) => e.ddl), ['RENAME TABLE a /* old */ TO b']);
+});

@@ -93,6 +93,25 @@ test('statement heads are rewritten so only temporary tables can be touched; REN
     "ALTER TABLE c DROP FOREIGN KEY IF EXISTS fk, COMMENT 'DROP FOREIGN KEY x'");
 });
 
+test('comments in a statement head are skipped; the head run is the head read, the rest runs as written', () => {
+  const gho = { db: 'osc', table: '_t_gho' };
+  assert.deepEqual(planReplay('create /* gh-ost */ table `osc`.`_t_gho` like `osc`.`t`', 'x'), {
+    kind: 'execute', statement: 'CREATE TEMPORARY TABLE `osc`.`_t_gho` like `osc`.`t`', shadows: [{ db: 'osc', table: 't' }], results: [gho], removed: [], creates: gho, copies: { db: 'osc', table: 't' },
+  });
+  const alter = planReplay("alter /* gh-ost */ table `osc`.`_t_gho` ADD COLUMN note varchar(20) /* new */ COMMENT 'a /* b */'", 'x');
+  assert.equal(alter?.kind === 'execute' && alter.statement, "alter              table `osc`.`_t_gho` ADD COLUMN note varchar(20) /* new */ COMMENT 'a /* b */'");
+  // A name in a comment is no target: the server and the plan see the same table.
+  const hidden = planReplay('ALTER TABLE /* real.t */ shadow ADD x INT', 'inv');
+  assert.deepEqual(hidden?.kind === 'execute' && [hidden.statement, hidden.shadows], ['ALTER TABLE              shadow ADD x INT', [{ db: 'inv', table: 'shadow' }]]);
+  assert.deepEqual(planReplay('rename /* gh-ost */ table `osc`.`t` to `osc`.`_t_del`, `osc`.`_t_gho` to `osc`.`t`', 'x'), {
+    kind: 'rename', renames: [{ from: { db: 'osc', table: 't' }, to: { db: 'osc', table: '_t_del' } }, { from: gho, to: { db: 'osc', table: 't' } }],
+  });
+  assert.deepEqual(planReplay('drop /* gh-ost */ table if exists `osc`.`_t_ghc`', 'x'), { kind: 'drop', tables: [{ db: 'osc', table: '_t_ghc' }] });
+  const index = planReplay('-- speed\nCREATE /* x */ INDEX i ON t (a)', 'inv');
+  assert.equal(index?.kind === 'execute' && index.statement, 'CREATE         INDEX i ON t (a)');
+  assert.equal(planReplay('/*!40000 ALTER TABLE t DISABLE KEYS */', 'inv'), null);
+});
+
 test('a history record round-trips, and applies once the stored offset covers its position', () => {
   const record: HistoryRecord = {
     table: { db: 'inv', table: 't' }, position: { gtid: '0-1-42', gtids: '0-1-42,1-2-7', file: 'mysql-bin.000003', pos: 1234 },
@@ -145,4 +164,8 @@ test('a table restored from the history shows no comment in schema change record
   assert.equal(definitions.showsComment(moved), false, 'a rename carries it');
   definitions.apply({ table: t, definition: definition('new') });
   assert.equal(definitions.showsComment(t), true, 'a DDL setting the comment shows it again');
+  // Debezium's CREATE TABLE ... LIKE copies columns, key, charset and attributes, not the comment.
+  const copy = { db: 'inv', table: '_t_gho' };
+  definitions.apply({ table: copy, definition: { ...definition('new'), table: '_t_gho' } }, { copied: true });
+  assert.equal(definitions.showsComment(copy), false, 'a copy made by LIKE hides it');
 });
