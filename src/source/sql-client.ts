@@ -126,14 +126,7 @@ export async function openSessionSqlClient(endpoint: SqlEndpoint): Promise<SqlCl
   const connection = await connect(endpoint);
   connection.on('error', () => undefined);
   return {
-    async query(sql, params) {
-      try {
-        const [rows] = await connection.query(sql, params);
-        return Array.isArray(rows) ? (rows as SqlRow[]) : [];
-      } catch (error) {
-        throw sqlError(error, endpoint);
-      }
-    },
+    query: queryOn(connection, endpoint),
     async close() {
       await connection.end().catch(() => connection.destroy());
     },
@@ -194,14 +187,7 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
   connection.on('error', () => undefined);
   if (endpoint.unref) (connection as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream?.unref?.();
   return {
-    async query(sql, params) {
-      try {
-        const [rows] = await connection.query(sql, params);
-        return Array.isArray(rows) ? (rows as SqlRow[]) : [];
-      } catch (error) {
-        throw sqlError(error, endpoint);
-      }
-    },
+    query: queryOn(connection, endpoint),
     async select(sql, params, binlogShaped) {
       try {
         const [rows] = await connection.query({ sql, ...(binlogShaped ? { typeCast: binlogShapedValue as unknown as mysql.QueryOptions['typeCast'] } : {}) }, params);
@@ -223,5 +209,17 @@ export async function openSnapshotSqlClient(endpoint: SqlEndpoint): Promise<Snap
     async close() {
       await connection.end().catch(() => connection.destroy());
     },
+  };
+}
+
+/** Queries on one connection, failures mapped to BinlogdErrors. */
+function queryOn(connection: mysql.Connection, endpoint: SqlEndpoint): SqlClient['query'] {
+  return async (sql, params) => {
+    try {
+      const [rows] = await connection.query(sql, params);
+      return Array.isArray(rows) ? (rows as SqlRow[]) : [];
+    } catch (error) {
+      throw sqlError(error, endpoint);
+    }
   };
 }

@@ -15,7 +15,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { captureWithDebezium, type DebeziumRecord } from '../oracle/debezium.js';
+import { captureWithDebezium, connectorState, connectRest, type DebeziumRecord } from '../oracle/debezium.js';
+import { waitFor } from '../support/wait.js';
 import { connectAsRoot } from '../support/mariadb.js';
 import { loadStackEnv, uniqueName } from '../support/stack-env.js';
 import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
@@ -23,7 +24,6 @@ import { asJsonPayload, readAvroTopic, registeredSchema, type DecodedRecord } fr
 import { avroFor } from '../support/debezium-compare.js';
 
 const DB = 'binlogd_test';
-const CONNECT_URL = 'http://127.0.0.1:18083';
 
 type Db = Awaited<ReturnType<typeof connectAsRoot>>;
 
@@ -309,22 +309,3 @@ async function allowAnyChange(subject: string): Promise<void> {
   assert.ok(response.ok, `registry: compatibility NONE for ${subject}: ${response.status} ${await response.text()}`);
 }
 
-async function connectorState(connector: string): Promise<string | undefined> {
-  const status = await connectRest('GET', `/connectors/${connector}/status`) as { connector?: { state?: string } };
-  return status.connector?.state;
-}
-
-async function connectRest(method: string, path: string): Promise<unknown> {
-  const response = await fetch(CONNECT_URL + path, { method, headers: { 'Content-Type': 'application/json' } });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`Kafka Connect ${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readAvroTopic } from '../support/avro-topic.js';
-import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
+import { startBinlogd, type BinlogdProcess, waitForLog } from '../support/binlogd-process.js';
 import { connectAsRoot } from '../support/mariadb.js';
 import { startPrivateStack, type PrivateStack } from '../support/private-stack.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
@@ -18,15 +18,6 @@ const DB = 'binlogd_format';
 // Inside the port range set aside for these tests.
 const MARIADB_PORT = 30306;
 
-async function waitForLog(binlogd: BinlogdProcess, pattern: RegExp, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = binlogd.logs.find((l) => typeof l['msg'] === 'string' && pattern.test(l['msg'] as string));
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no log line ${pattern}; last lines:\n${JSON.stringify(binlogd.logs.slice(-5), null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Runs statements on a new connection: a session takes the global binlog settings when it starts. */
 async function inNewSession(port: number, ...statements: string[]): Promise<string> {

@@ -8,7 +8,7 @@ import { connectAsRoot } from '../support/mariadb.js';
 import { readAvroTopic } from '../support/avro-topic.js';
 import { readRawTopic } from '../support/raw-topic.js';
 import { uniqueName } from '../support/stack-env.js';
-import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
+import { startBinlogd, type BinlogdProcess, waitForLog } from '../support/binlogd-process.js';
 
 const DB = 'binlogd_test';
 const LIMIT = 20_000;
@@ -42,15 +42,6 @@ async function insert(db: Awaited<ReturnType<typeof connectAsRoot>>, table: stri
   return (rows as Array<{ gtid: string }>)[0]!.gtid;
 }
 
-async function waitForLog(binlogd: BinlogdProcess, pattern: RegExp, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = binlogd.logs.find((l) => typeof l['msg'] === 'string' && pattern.test(l['msg'] as string));
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no log line ${pattern}; last lines:\n${JSON.stringify(binlogd.logs.slice(-5), null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test('errors.tolerance=all: the poisoned change goes to the dead letter topic with its context; the changes around it are delivered', { timeout: 180_000 }, async () => {
   const db = await connectAsRoot();

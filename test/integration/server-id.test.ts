@@ -4,22 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readAvroTopic } from '../support/avro-topic.js';
-import { connectorDefaults, startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
+import { connectorDefaults, startBinlogd, type BinlogdProcess, waitForLog } from '../support/binlogd-process.js';
 import { connectAsRoot } from '../support/mariadb.js';
 import { rest } from '../support/rest-client.js';
 import { uniqueName } from '../support/stack-env.js';
 
 const DB = 'binlogd_test';
 
-async function waitForLog(binlogd: BinlogdProcess, pattern: RegExp, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = binlogd.logs.find((l) => typeof l['msg'] === 'string' && pattern.test(l['msg'] as string));
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no log line ${pattern}; last lines:\n${JSON.stringify(binlogd.logs.slice(-5), null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test('two connectors in two processes with one database.server.id: the dropped one fails naming the property, the other streams', { timeout: 180_000 }, async () => {
   const db = await connectAsRoot();

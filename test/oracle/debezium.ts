@@ -192,7 +192,8 @@ async function failIfConnectorFailed(name: string): Promise<void> {
   if (failed) throw new Error(`Debezium connector ${name} failed: ${failed.trace ?? 'no trace'}`);
 }
 
-async function connectRest(method: string, path: string, body?: unknown): Promise<unknown> {
+/** One Kafka Connect REST call to the oracle; throws with Connect's answer when it is not 2xx. */
+export async function connectRest(method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(CONNECT_URL + path, {
     method,
     headers: { 'Content-Type': 'application/json' },
@@ -201,6 +202,12 @@ async function connectRest(method: string, path: string, body?: unknown): Promis
   const text = await response.text();
   if (!response.ok) throw new Error(`Kafka Connect ${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/** The oracle connector's state (RUNNING, PAUSED, STOPPED, FAILED, …). */
+export async function connectorState(connector: string): Promise<string | undefined> {
+  const status = await connectRest('GET', `/connectors/${connector}/status`) as { connector?: { state?: string } };
+  return status.connector?.state;
 }
 
 async function waitUntil(condition: () => boolean, deadline: number, what: string): Promise<void> {

@@ -128,3 +128,14 @@ function recordSecrets(dir: string, options: StartOptions): void {
   };
   for (const file of files) walk(JSON.parse(readFileSync(file, 'utf8')), '');
 }
+
+/** The first log line whose message matches `pattern`, waiting for it up to `timeoutMs`. */
+export async function waitForLog(binlogd: BinlogdProcess, pattern: RegExp, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = binlogd.logs.find((l) => typeof l['msg'] === 'string' && pattern.test(l['msg'] as string));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no log line ${pattern}; last lines:\n${JSON.stringify(binlogd.logs.slice(-5), null, 1)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
