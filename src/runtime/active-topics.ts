@@ -9,7 +9,7 @@ export interface TopicTracker {
   written(records: readonly { topic: string }[]): void;
 }
 
-/** A tracker for one connector; `internal` topics (the offsets topic, the DLQ) are not counted. */
+/** A tracker for one connector; `internal` topics (the offsets topic, the schema history, the DLQ) are not counted. */
 export function trackTopics(connector: string, internal: readonly string[]): TopicTracker {
   const skip = new Set(internal);
   return {

@@ -11,6 +11,7 @@ import { startThreadedKafkaSink, type AckedRun, type ThreadedKafkaSink } from '.
 import type { GtidSourceFilter } from '../source/gtid-filter.js';
 import { readCapturedDatabases, readServerFacts, serverProblems, type ServerFacts } from '../source/server-checks.js';
 import { accountOf, serverOf, type SqlClient, type SqlEndpoint } from '../source/sql-client.js';
+import { historyTopicOf } from '../schema-history/history-config.js';
 import { trackTopics } from './active-topics.js';
 import { deadLetterTopicCreation } from './error-policy.js';
 import { gtidFilterWarning } from './gtid-filter-warning.js';
@@ -50,7 +51,8 @@ export function startSessionSink(options: {
   const { config, offsets } = options;
   const creation = config.connect.topicCreation.default;
   const dlq = config.connect.errors.deadLetterQueue;
-  const topics = trackTopics(config.name, [offsets.topic, ...(dlq ? [dlq.topic] : [])]);
+  // As Connect's active topics leave out what Debezium's schema history writes, they leave out binlogd's.
+  const topics = trackTopics(config.name, [offsets.topic, historyTopicOf(config), ...(dlq ? [dlq.topic] : [])]);
   return startThreadedKafkaSink({
     ...options.kafka,
     creation: {

@@ -166,16 +166,16 @@ const INCLUDED_EVENTS = ['rotate', 'mariadbgtid', 'tablemap', 'writerows', 'upda
 // MariaDB's ER_SLAVE_SAME_ID: the server dropped this dump connection because another replica
 // connected with the same server id (mysql2 names 4052 after MySQL's unrelated error of that number).
 const ER_SLAVE_SAME_ID = 4052;
-// ER_MASTER_FATAL_ERROR_READING_BINLOG. Refusing a position at connect time means it was purged
-// (sql-client.ts); in mid-stream it also ends a dump thread dropped for a replica with the same
-// server id (seen once per clash, the following drops come as 4052), so it is retried: a purged
-// position or the clash shows on the next attempt with its own error.
+// ER_MASTER_FATAL_ERROR_READING_BINLOG. Refusing a position before any transaction was sent means it
+// was purged or is not in the server's history (sql-client.ts); once transactions flowed it also ends a
+// dump thread dropped for a replica with the same server id (seen once per clash, the following drops
+// come as 4052), so it is retried: a purged position or the clash shows on the next attempt.
 const ER_BINLOG_READ_FAILED = 1236;
 
-function binlogError(error: unknown, options: BinlogClientOptions, streaming: boolean): BinlogdError {
+function binlogError(error: unknown, options: BinlogClientOptions, streamed: boolean): BinlogdError {
   const { errno } = (error ?? {}) as { errno?: number };
   const { host, port } = options.endpoint;
-  if (errno === ER_BINLOG_READ_FAILED && streaming) {
+  if (errno === ER_BINLOG_READ_FAILED && streamed) {
     return new BinlogdError('SOURCE_CONNECTION_LOST',
       `MariaDB ${host}:${port} stopped sending the binlog (error 1236: ${error instanceof Error ? error.message : String(error)}); reconnecting`,
       { retriable: true, cause: error, details: { host, port, serverId: options.serverId } });
@@ -260,6 +260,9 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
     start(onEvent, onError) {
       return new Promise<void>((resolve, reject) => {
         let ready = false;
+        // A 1236 before the server sent a transaction refuses the requested position; after, it ends a dump
+        // thread that was streaming (a server-id clash), which a reconnect settles.
+        let streamed = false;
         zongji.on('binlog', (event: unknown) => {
           if (stopped) return;
           let translated;
@@ -269,11 +272,14 @@ export function createBinlogClient(options: BinlogClientOptions): BinlogClient {
             onError(asBinlogdError(error, 'SOURCE_DECODE'));
             return;
           }
-          if (translated) onEvent(translated);
+          if (translated) {
+            if (translated.kind === 'gtid') streamed = true;
+            onEvent(translated);
+          }
         });
         zongji.on('error', (error: unknown) => {
           if (stopped) return; // zongji may report a late packet after stop()
-          const mapped = binlogError(error, options, ready);
+          const mapped = binlogError(error, options, streamed);
           if (ready) onError(mapped); else reject(mapped);
         });
         zongji.once('ready', () => {

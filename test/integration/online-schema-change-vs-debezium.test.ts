@@ -22,6 +22,7 @@ import { asJsonPayload, readAvroTopic, registeredSchema, type DecodedRecord } fr
 import { avroFor } from '../support/debezium-compare.js';
 import { runGhostMigration, runPtOnlineSchemaChange, TableWriter } from '../support/online-schema-change.js';
 
+const SNAPSHOT_MARKERS = new Set(['true', 'first', 'last', 'first_in_data_collection', 'last_in_data_collection']);
 const TABLE = `(id int(11) NOT NULL, a varchar(10) DEFAULT 'aa', c int(11) NOT NULL DEFAULT 0, PRIMARY KEY (id)) COMMENT='changed online'`;
 /** A column added with a default and a comment, one widened, one dropped: every row shows which table wrote it. */
 const ALTER = `ADD COLUMN note varchar(20) NOT NULL DEFAULT 'new' COMMENT 'added online', MODIFY c bigint(20) NOT NULL DEFAULT 0, DROP COLUMN a`;
@@ -84,7 +85,9 @@ for (const tool of Object.keys(HELPERS) as Tool[]) {
         const theirs = capture.records;
         const expected = theirs.filter((r) => r.topic === `${capture.topicPrefix}.${db}.t`);
         assert.ok(expected.length >= 2 * WRITES_AROUND + 5, `${mode}: Debezium wrote ${expected.length} records of t`);
-        const expectedChanges = theirs.filter((r) => r.topic === capture.topicPrefix && r.value?.payload.databaseName === db && r.value.payload.source.snapshot !== 'true');
+        // Debezium's schema snapshot at start (every table of the server) is not binlogd's to match; its last
+        // record is marked "last", which depends on how many databases the server holds.
+        const expectedChanges = theirs.filter((r) => r.topic === capture.topicPrefix && r.value?.payload.databaseName === db && !SNAPSHOT_MARKERS.has(String(r.value.payload.source.snapshot)));
         const theirHelpers = HELPERS[tool].filter((h) => theirs.some((r) => r.topic === `${capture.topicPrefix}.${db}.${h}`));
         const actual = await readAvroTopic(`${prefix}.${db}.t`, expected.length, 90_000);
         problems.push(...await recordDifferences(`${mode}: t`, expected, actual, capture.topicPrefix, prefix));
