@@ -122,11 +122,12 @@ function recordSecrets(dir: string, options: StartOptions): void {
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (written.includes(`\${env:${name}}`)) recordSecret(value, `${options.name}: \${env:${name}}`);
   }
-  const walk = (node: unknown, path: string): void => {
-    if (typeof node === 'string' && /password|secret|token/i.test(path) && !node.includes('${')) recordSecret(node, `${options.name}: ${path}`);
-    else if (node !== null && typeof node === 'object') for (const [key, value] of Object.entries(node)) walk(value, path === '' ? key : `${path}.${key}`);
+  // The setting's own name says it is secret (`database.password`, `http.authToken`), not a section it sits in.
+  const walk = (node: unknown, path: string, key: string): void => {
+    if (typeof node === 'string' && /password|secret|token/i.test(key) && !node.includes('${')) recordSecret(node, `${options.name}: ${path}`);
+    else if (node !== null && typeof node === 'object') for (const [name, value] of Object.entries(node)) walk(value, path === '' ? name : `${path}.${name}`, name);
   };
-  for (const file of files) walk(JSON.parse(readFileSync(file, 'utf8')), '');
+  for (const file of files) walk(JSON.parse(readFileSync(file, 'utf8')), '', '');
 }
 
 /** The first log line whose message matches `pattern`, waiting for it up to `timeoutMs`. */
