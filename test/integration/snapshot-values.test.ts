@@ -9,6 +9,7 @@ import { uniqueName } from '../support/stack-env.js';
 import { startBinlogd } from '../support/binlogd-process.js';
 import { asJsonPayload, readAvroTopic, registeredSchema, type DecodedRecord } from '../support/avro-topic.js';
 import { DB, defaultsRows, defaultsTable as fullDefaultsTable, typesRows, typesTable } from '../support/column-types.js';
+import { prng } from '../support/change-workload.js';
 
 // Left out, whichever path reads the table: Apicurio cannot tell the type of an Avro schema holding
 // the JSON column default '{}' (422, "Failed to discover artifact type from content"), and the test
@@ -22,14 +23,7 @@ const FLOAT_ROWS = 300;
 const floatsTable = (t: string) => `CREATE TABLE ${DB}.${t} (id INT PRIMARY KEY, d DOUBLE, f FLOAT, fmd FLOAT(12,4), dmd DOUBLE(20,6))`;
 
 function floatsRows(t: string): string[] {
-  let seed = 0x5eed;
-  const random = (): number => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = prng(0x5eed);
   const magnitude = (): number => random() < 0.8 ? 10 ** Math.floor(random() * 13) : 10 ** Math.floor(random() * 70 - 35);
   const values: string[] = [];
   for (let id = 1; id <= FLOAT_ROWS; id++) {

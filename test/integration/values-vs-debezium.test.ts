@@ -14,6 +14,7 @@ import { uniqueName } from '../support/stack-env.js';
 import { startBinlogd, type BinlogdProcess } from '../support/binlogd-process.js';
 import { readRawTopic } from '../support/raw-topic.js';
 import { asJsonPayload, readAvroTopic } from '../support/avro-topic.js';
+import { prng } from '../support/change-workload.js';
 
 const DB = 'binlogd_test';
 const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
@@ -27,14 +28,7 @@ const createTable = (qualified: string) => `CREATE TABLE ${qualified} (id int(11
   `fmd float(10,4) DEFAULT NULL, fd float DEFAULT 1.5, dd double DEFAULT 2.5, s varchar(10) DEFAULT 'x', n int(11) DEFAULT 7, PRIMARY KEY (id))`;
 
 function rowValues(): string[] {
-  let seed = 0xf10a7;
-  const random = (): number => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = prng(0xf10a7);
   const magnitude = (): number => 10 ** Math.floor(random() * 50 - 25);
   // Values whose Java text differs from JavaScript's shortest one, then random ones.
   const edges = ['1.17549435e-38', '-1.17549435e-38', '3.4028234e38', '16777217', '1e10', '0.001', '1e-4', '9999999'];
