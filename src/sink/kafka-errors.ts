@@ -77,8 +77,16 @@ const TLS_VERIFY_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+// binlogd checks each record against max.request.size and its topic's max.message.bytes (read
+// once per topic) before sending, so this is a limit changed since, or not readable then.
+const TOO_LARGE_HINT = 'a record batch was over a topic\'s max.message.bytes (or the broker\'s message.max.bytes). ' +
+  'Raise max.message.bytes of the topic, or set producer.override.max.request.size below it, then restart the connector: ' +
+  'records over the limit are then refused one by one, per errors.tolerance, with their table and position';
+
 /** What to change for each refusal, in the words of the worker config and the ACLs docs/security.md lists. */
-const AUTHORIZATION_HINTS: Readonly<Record<string, string>> = {
+const PROTOCOL_HINTS: Readonly<Record<string, string>> = {
+  MESSAGE_TOO_LARGE: TOO_LARGE_HINT,
+  RECORD_LIST_TOO_LARGE: TOO_LARGE_HINT,
   TOPIC_AUTHORIZATION_FAILED: 'the principal lacks a Topic ACL: it needs CREATE, WRITE and DESCRIBE on the topics under the connector\'s topic.prefix (and its side topics), and CREATE, READ, WRITE, DESCRIBE and DESCRIBE_CONFIGS on the offsets topic (docs/security.md lists every ACL)',
   TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 'the principal lacks a TransactionalId ACL: exactly-once delivery needs WRITE and DESCRIBE on the transactional id binlogd-<connector name> (docs/security.md lists every ACL)',
   CLUSTER_AUTHORIZATION_FAILED: 'the principal lacks a Cluster ACL: it needs IDEMPOTENT_WRITE and DESCRIBE on the cluster resource kafka-cluster (docs/security.md lists every ACL)',
@@ -140,11 +148,11 @@ function tlsCodeOf(e: ErrorLike): string | undefined {
   return typeof code === 'string' && TLS_VERIFY_CODES.has(code) ? code : undefined;
 }
 
-/** What the operator should change, when the cause chain says it: credentials, trust, or an ACL. */
+/** What the operator should change, when the cause chain says it: a size limit, an ACL, credentials or trust. */
 export function kafkaErrorHint(error: unknown): string | undefined {
   const all = chain(error);
-  const type = all.map(typeOf).find((t) => t !== undefined && AUTHORIZATION_HINTS[t] !== undefined);
-  if (type !== undefined) return AUTHORIZATION_HINTS[type];
+  const type = all.map(typeOf).find((t) => t !== undefined && PROTOCOL_HINTS[t] !== undefined);
+  if (type !== undefined) return PROTOCOL_HINTS[type];
   if (all.some((e) => nameOf(e) === 'KafkaJSSASLAuthenticationError' || typeOf(e) === 'SASL_AUTHENTICATION_FAILED')) {
     return 'the broker refused the SASL login: check kafka.sasl.username, kafka.sasl.password and kafka.sasl.mechanism in the worker config';
   }
@@ -186,13 +194,6 @@ export interface KafkaErrorContext {
   topics?: readonly string[];
 }
 
-// binlogd checks each record against max.request.size and its topic's max.message.bytes (read
-// once per topic) before sending, so this is a limit changed since, or not readable then.
-const TOO_LARGE_HINT = 'a record batch was over a topic\'s max.message.bytes (or the broker\'s message.max.bytes). ' +
-  'Raise max.message.bytes of the topic, or set producer.override.max.request.size below it, then restart the connector: ' +
-  'records over the limit are then refused one by one, per errors.tolerance, with their table and position';
-const HINTS: Readonly<Record<string, string>> = { MESSAGE_TOO_LARGE: TOO_LARGE_HINT, RECORD_LIST_TOO_LARGE: TOO_LARGE_HINT };
-
 /** Wraps whatever kafkajs threw into a BinlogdError that keeps it as the cause. */
 export function toBinlogdError(error: unknown, context: KafkaErrorContext): BinlogdError {
   if (error instanceof BinlogdError) return error;
@@ -205,7 +206,7 @@ export function toBinlogdError(error: unknown, context: KafkaErrorContext): Binl
   if (kafkaType !== undefined) details.kafkaError = kafkaType;
   if (broker !== undefined) details.broker = broker;
   if (context.topics !== undefined) details.topics = [...context.topics];
-  const hint = kafkaErrorHint(error) ?? (kafkaType !== undefined ? HINTS[kafkaType] : undefined);
+  const hint = kafkaErrorHint(error);
   return new BinlogdError(verdict.code, `Kafka: ${context.action} failed: ${detail}${hint === undefined ? '' : `; ${hint}`}`, {
     retriable: verdict.retriable,
     cause: error,
